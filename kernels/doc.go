@@ -1,0 +1,74 @@
+// Package kernels holds qdiff's compute kernels: int8, 4-bit and 1-bit
+// (binary) matrix products and convolutions, float32 matrix products and the
+// float32 elementwise operations of a diffusion U-Net. It knows nothing about
+// models.
+//
+// # File names
+//
+// Every kernel file is named
+//
+//	<op>_<dtype>[_<tile>]_<target>.go
+//
+// op is the operation (gemm, conv, im2col, silu, groupnorm, softmax, quant,
+// ...); dtype is the datatype of its inputs (f32, i8, w4 for 4-bit weights
+// with 8-bit activations, b1 for 1-bit signs); tile, when present, is the
+// register tile of the SIMD variant (for example 2x4); target is one of
+//
+//	ref      scalar reference, plain Go, always built; the definition of the result
+//	wasm     WebAssembly SIMD128 through simd/archsimd (goexperiment.simd && wasm)
+//	amd64    x86-64 AVX2/FMA through simd/archsimd, chosen at run time (goexperiment.simd && amd64)
+//	generic  the dispatcher used when no SIMD variant is built
+//
+// The exported entry point of an op (GemmI8, ConvI8, GemmB1, ...) checks its
+// slice lengths against its shapes and returns an error; the variants behind
+// it do not re-check.
+//
+// # Data layouts
+//
+// Matrices are row-major. A product C[M,N] = A[M,K] x W[K,N] stores W
+// transposed, as WT[N,K], so that both operands of a dot product are
+// contiguous along K (the "packed" weight layout).
+//
+// Inference activations are NHWC (channels last, one image at a time: HWC).
+// im2col for a KHxKW convolution writes one row per output pixel, ordered
+// (kh, kw, c), so K = KH*KW*Cin and a conv weight is WT[Cout, KH*KW*Cin].
+// Training (package models) uses NCHW with conv weights [Cout, Cin, KH, KW];
+// the export to the inference layout permutes them.
+//
+// # Quantization
+//
+// int8 weights are symmetric per output channel in [-127, 127] (never -128)
+// with a float32 scale per channel. 8-bit activations are int8 per tensor
+// with a scale and a zero point ZA (ZA = 0 is the symmetric case), so a real
+// value is (q - ZA) * scale. Accumulation is int32. The epilogue is
+//
+//	acc' = acc - ZA*ColSum[n]                  (int32, exact)
+//	y    = float32(acc') * Scale[n] + Bias[n]  (float32, Scale[n] = sA*sW[n])
+//	q    = clamp(RoundToEven(y * InvOut) + ZOut, -128, 127)   (8-bit out)
+//
+// and every variant calls the same Go epilogue, so integer and 8-bit results
+// are bit-exact between the reference, wazero and the browser.
+//
+// 4-bit weights (Q4Matrix) are symmetric per output channel in [-7, 7],
+// packed two per byte in blocks of Q4BlockK = 32 weights along K: byte i of
+// a block (0 <= i < 16) holds weight i in its low nibble and weight i+16 in
+// its high nibble, each as a 4-bit two's complement number. K is padded with
+// zero weights to a multiple of Q4BlockK.
+//
+// # Binary (1-bit) layout
+//
+// A binary tensor holds signs packed along its reduction axis (input
+// channels, or K) into little-endian uint64 words, B1WordBits = 64 signs a
+// word, bit i of word w being element 64*w+i. A set bit means -1, a clear
+// bit +1 (the sign bit convention of larq). Rows are padded with clear bits;
+// padding adds nothing to XOR popcounts because both operands are clear
+// there. The dot product of two K-element sign vectors is
+//
+//	dot = K - 2*popcount(a XOR w)
+//
+// For convolutions with zero padding, padded input positions are encoded
+// as +1 and corrected by the per-pixel padding mask (see ConvB1).
+// Batch norm followed by sign is folded into an int32 threshold per output
+// channel: the output is +1 when dot >= Thr[n] (or dot <= Thr[n] when
+// Flip[n] is set), else -1.
+package kernels

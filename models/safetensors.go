@@ -1,0 +1,236 @@
+package models
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// Safetensors limits: a header larger than this is refused.
+const maxHeader = 16 << 20
+
+// Tensor is one named tensor of a safetensors file, data little-endian.
+type Tensor struct {
+	Name  string
+	DType string // F32, I32, I8, U8
+	Shape []int
+	Data  []byte
+}
+
+// dtypeSize maps the dtypes qdiff uses to their byte sizes.
+var dtypeSize = map[string]int{"F32": 4, "I32": 4, "I8": 1, "U8": 1}
+
+// F32Tensor wraps float32 values as a tensor.
+func F32Tensor(name string, shape []int, v []float32) Tensor {
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+	}
+	return Tensor{Name: name, DType: "F32", Shape: shape, Data: b}
+}
+
+// F32 decodes an F32 tensor.
+func (t Tensor) F32() ([]float32, error) {
+	if t.DType != "F32" {
+		return nil, fmt.Errorf("safetensors: %s is %s, want F32", t.Name, t.DType)
+	}
+	v := make([]float32, len(t.Data)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
+	}
+	return v, nil
+}
+
+// File is a parsed safetensors file.
+type File struct {
+	Meta    map[string]string
+	Tensors []Tensor // in file order
+}
+
+// Get returns the tensor called name.
+func (f *File) Get(name string) (Tensor, bool) {
+	for _, t := range f.Tensors {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Tensor{}, false
+}
+
+type headerEntry struct {
+	DType   string `json:"dtype"`
+	Shape   []int  `json:"shape"`
+	Offsets [2]int `json:"data_offsets"`
+}
+
+// DataSHA256 is the metadata key holding the hex sha256 of the data section.
+const DataSHA256 = "qdiff.data_sha256"
+
+// Encode writes tensors and metadata as safetensors bytes. The data
+// section's sha256 is added to the metadata under DataSHA256.
+func Encode(meta map[string]string, ts []Tensor) ([]byte, error) {
+	var data bytes.Buffer
+	hdr := map[string]any{}
+	for _, t := range ts {
+		if err := checkTensor(t); err != nil {
+			return nil, err
+		}
+		if _, dup := hdr[t.Name]; dup || t.Name == "__metadata__" {
+			return nil, fmt.Errorf("safetensors: duplicate or reserved name %q", t.Name)
+		}
+		off := data.Len()
+		data.Write(t.Data)
+		hdr[t.Name] = headerEntry{DType: t.DType, Shape: t.Shape, Offsets: [2]int{off, data.Len()}}
+	}
+	m := map[string]string{}
+	for k, v := range meta {
+		m[k] = v
+	}
+	sum := sha256.Sum256(data.Bytes())
+	m[DataSHA256] = hex.EncodeToString(sum[:])
+	hdr["__metadata__"] = m
+	hj, err := json.Marshal(hdr)
+	if err != nil {
+		return nil, err
+	}
+	for len(hj)%8 != 0 {
+		hj = append(hj, ' ')
+	}
+	out := make([]byte, 8, 8+len(hj)+data.Len())
+	binary.LittleEndian.PutUint64(out, uint64(len(hj)))
+	out = append(out, hj...)
+	return append(out, data.Bytes()...), nil
+}
+
+func checkTensor(t Tensor) error {
+	sz, ok := dtypeSize[t.DType]
+	if !ok {
+		return fmt.Errorf("safetensors: %s: unsupported dtype %q", t.Name, t.DType)
+	}
+	n := 1
+	for _, s := range t.Shape {
+		if s < 0 || (s > 0 && n > math.MaxInt32/s) {
+			return fmt.Errorf("safetensors: %s: bad shape %v", t.Name, t.Shape)
+		}
+		n *= s
+	}
+	if n*sz != len(t.Data) {
+		return fmt.Errorf("safetensors: %s: shape %v of %s needs %d bytes, has %d", t.Name, t.Shape, t.DType, n*sz, len(t.Data))
+	}
+	return nil
+}
+
+// Decode parses safetensors bytes, checking the header, every tensor's
+// bounds and size, and the data hash when the metadata carries one.
+func Decode(b []byte) (*File, error) {
+	if len(b) < 8 {
+		return nil, fmt.Errorf("safetensors: file of %d bytes is too short", len(b))
+	}
+	hl := binary.LittleEndian.Uint64(b)
+	if hl > maxHeader || hl > uint64(len(b)-8) {
+		return nil, fmt.Errorf("safetensors: header length %d does not fit a %d-byte file", hl, len(b))
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b[8:8+hl], &raw); err != nil {
+		return nil, fmt.Errorf("safetensors: header: %w", err)
+	}
+	data := b[8+hl:]
+	f := &File{Meta: map[string]string{}}
+	if m, ok := raw["__metadata__"]; ok {
+		if err := json.Unmarshal(m, &f.Meta); err != nil {
+			return nil, fmt.Errorf("safetensors: metadata: %w", err)
+		}
+		delete(raw, "__metadata__")
+	}
+	names := make([]string, 0, len(raw))
+	for k := range raw {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	type placed struct {
+		a, z int
+		t    Tensor
+	}
+	var ps []placed
+	for _, name := range names {
+		var e headerEntry
+		if err := json.Unmarshal(raw[name], &e); err != nil {
+			return nil, fmt.Errorf("safetensors: entry %q: %w", name, err)
+		}
+		a, z := e.Offsets[0], e.Offsets[1]
+		if a < 0 || z < a || z > len(data) {
+			return nil, fmt.Errorf("safetensors: %q: offsets [%d, %d] outside %d data bytes", name, a, z, len(data))
+		}
+		t := Tensor{Name: name, DType: e.DType, Shape: e.Shape, Data: data[a:z]}
+		if err := checkTensor(t); err != nil {
+			return nil, err
+		}
+		ps = append(ps, placed{a, z, t})
+	}
+	slices.SortStableFunc(ps, func(x, y placed) int { return x.a - y.a })
+	for i, p := range ps {
+		if i > 0 && p.a < ps[i-1].z {
+			return nil, fmt.Errorf("safetensors: tensors %q and %q overlap in the data section", ps[i-1].t.Name, p.t.Name)
+		}
+		f.Tensors = append(f.Tensors, p.t)
+	}
+	if want, ok := f.Meta[DataSHA256]; ok {
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != want {
+			return nil, fmt.Errorf("safetensors: data sha256 mismatch: the file is corrupt or truncated")
+		}
+	}
+	return f, nil
+}
+
+// ReadFile loads and decodes a safetensors file.
+func ReadFile(path string) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<31))
+	if err != nil {
+		return nil, err
+	}
+	st, err := Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return st, nil
+}
+
+// WriteFile encodes and writes atomically (temp file, then rename).
+func WriteFile(path string, meta map[string]string, ts []Tensor) error {
+	b, err := Encode(meta, ts)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
