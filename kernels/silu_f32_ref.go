@@ -1,0 +1,22 @@
+package kernels
+
+import "math"
+
+// siluFast is the fastest SiLU built; the wasm variant replaces it.
+var siluFast = siluRef
+
+// SiLU writes y[i] = x[i] * sigmoid(x[i]); y may alias x.
+func SiLU(x, y []float32) error {
+	if err := needLen("SiLU", "y", len(y), len(x)); err != nil {
+		return err
+	}
+	siluFast(x, y)
+	return nil
+}
+
+// y = x * sigmoid(x)
+func siluRef(x, y []float32) {
+	for i, v := range x {
+		y[i] = v / float32(1+math.Exp(-float64(v)))
+	}
+}

@@ -1,0 +1,360 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// Op is one row of the kernel table that drives the tests (native, wasm
+// under wazero, and native-vs-wasm differential) and the benchmarks:
+// adding a kernel is adding a row.
+type Op struct {
+	Name string   // op name, as in Variants
+	Dims []string // meaning of each dimension
+	// Tile is the SIMD tile per dimension; Sweep visits 1, tile-1, tile,
+	// tile+1 and 2*tile+1 for each.
+	Tile []int
+	// Tol is the float tolerance |fast-ref| <= Tol*(1+|ref|); 0 = exact.
+	Tol   float64
+	Bench [][]int               // benchmark shapes
+	Ops   func(d []int) float64 // arithmetic operations per call (2 per multiply-add)
+	// Gen makes a case from a seed and dims: a function that runs the
+	// reference (fast=false) or the fastest variant built (fast=true).
+	Gen func(r *rand.Rand, d []int) func(fast bool) []float64
+	// Random draws dims for a random case.
+	Random func(r *rand.Rand) []int
+}
+
+// Named tolerances of float kernels (relative to 1+|ref|).
+const (
+	TolGemmF32 = 1e-5 // summation order differs between variants
+	TolSiLU    = 1e-6 // polynomial exp versus math.Exp
+	TolAdd     = 0    // exact: one IEEE add
+)
+
+// Table lists every kernel op.
+var Table = []Op{
+	{Name: "gemm_i8", Dims: []string{"M", "N", "K"}, Tile: []int{2, 2, 32},
+		Bench: [][]int{{784, 64, 288}, {196, 64, 576}, {784, 32, 288}, {196, 64, 576}},
+		Ops:   gemmOps, Gen: genGemmI8, Random: randGemm},
+	{Name: "gemm_w4", Dims: []string{"M", "N", "K"}, Tile: []int{2, 2, 32},
+		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
+		Ops:   gemmOps, Gen: genGemmW4, Random: randGemm},
+	{Name: "gemm_b1", Dims: []string{"M", "N", "K"}, Tile: []int{2, 2, 128},
+		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
+		Ops:   gemmOps, Gen: genGemmB1, Random: randGemm},
+	{Name: "gemm_f32", Dims: []string{"M", "N", "K"}, Tile: []int{4, 16, 8}, Tol: TolGemmF32,
+		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
+		Ops:   gemmOps, Gen: genGemmF32, Random: randGemm},
+	{Name: "conv_i8", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
+		Bench: [][]int{{28, 28, 32, 32, 3, 1}, {14, 14, 64, 64, 3, 1}},
+		Ops:   convOps, Gen: genConvI8, Random: randConv},
+	{Name: "conv_b1", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
+		Bench: [][]int{{14, 14, 64, 64, 3, 1}},
+		Ops:   convOps, Gen: genConvB1, Random: randConv},
+	{Name: "silu_f32", Dims: []string{"N"}, Tile: []int{4}, Tol: TolSiLU,
+		Bench: [][]int{{25088}}, Ops: func(d []int) float64 { return float64(d[0]) },
+		Gen: genSiLU, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(100)} }},
+	{Name: "add_f32", Dims: []string{"N"}, Tile: []int{4}, Tol: TolAdd,
+		Bench: [][]int{{25088}}, Ops: func(d []int) float64 { return float64(d[0]) },
+		Gen: genAdd, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(100)} }},
+	{Name: "quant_f32", Dims: []string{"N"}, Tile: []int{4},
+		Bench: [][]int{{25088}}, Ops: func(d []int) float64 { return float64(d[0]) },
+		Gen: genQuant, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(100)} }},
+}
+
+// Lookup finds a table row by name.
+func Lookup(name string) (*Op, bool) {
+	for i := range Table {
+		if Table[i].Name == name {
+			return &Table[i], true
+		}
+	}
+	return nil, false
+}
+
+// Sweep lists the shapes around the tile: every combination of 1, t-1, t,
+// t+1 and 2t+1 per dimension (convolutions use a fixed list).
+func (o *Op) Sweep() [][]int {
+	if o.Tile == nil {
+		return convSweep
+	}
+	out := [][]int{{}}
+	for _, t := range o.Tile {
+		vals := uniq([]int{1, t - 1, t, t + 1, 2*t + 1})
+		var next [][]int
+		for _, d := range out {
+			for _, v := range vals {
+				next = append(next, append(append([]int(nil), d...), v))
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+var convSweep = [][]int{
+	{1, 1, 1, 1, 1, 1}, {5, 5, 3, 4, 3, 1}, {7, 6, 5, 3, 3, 2}, {4, 4, 8, 2, 1, 1},
+	{28, 28, 1, 32, 3, 1}, {14, 14, 64, 65, 3, 2}, {7, 7, 129, 3, 3, 1}, {3, 3, 2, 2, 3, 2},
+}
+
+func uniq(v []int) []int {
+	var out []int
+	for _, x := range v {
+		if x < 1 {
+			continue
+		}
+		dup := false
+		for _, y := range out {
+			dup = dup || x == y
+		}
+		if !dup {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func gemmOps(d []int) float64 { return 2 * float64(d[0]) * float64(d[1]) * float64(d[2]) }
+
+func convOps(d []int) float64 {
+	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
+	return 2 * float64(s.M()) * float64(s.K()) * float64(s.Cout)
+}
+
+func randGemm(r *rand.Rand) []int { return []int{1 + r.IntN(9), 1 + r.IntN(9), 1 + r.IntN(200)} }
+
+func randConv(r *rand.Rand) []int {
+	k := 1 + 2*r.IntN(2)
+	h, w := k+r.IntN(8), k+r.IntN(8)
+	return []int{h, w, 1 + r.IntN(70), 1 + r.IntN(6), k, 1 + r.IntN(2)}
+}
+
+func randI8(r *rand.Rand, n, lo, hi int) []int8 {
+	v := make([]int8, n)
+	for i := range v {
+		v[i] = int8(lo + r.IntN(hi-lo+1))
+	}
+	return v
+}
+
+func randF32(r *rand.Rand, n int, scale float64) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(r.NormFloat64() * scale)
+	}
+	return v
+}
+
+func randWords(r *rand.Rand, n, k int) []uint64 {
+	// n rows of B1Words(k) words with the bits beyond k clear
+	w := B1Words(k)
+	v := make([]uint64, n*w)
+	for row := 0; row < n; row++ {
+		for b := 0; b < k; b++ {
+			if r.IntN(2) == 1 {
+				v[row*w+b/B1WordBits] |= 1 << (b % B1WordBits)
+			}
+		}
+	}
+	return v
+}
+
+func i32s(v []int32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+func i8s(v []int8) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+func f32s(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+func genGemmI8(r *rand.Rand, d []int) func(bool) []float64 {
+	m, n, k := d[0], d[1], d[2]
+	a, w := randI8(r, m*k, -128, 127), randI8(r, n*k, -127, 127)
+	return func(fast bool) []float64 {
+		acc := make([]int32, m*n)
+		if fast {
+			gemmI8Fast(m, n, k, a, w, acc)
+		} else {
+			gemmI8Ref(m, n, k, a, w, acc)
+		}
+		return i32s(acc)
+	}
+}
+
+func genGemmW4(r *rand.Rand, d []int) func(bool) []float64 {
+	m, n, k := d[0], d[1], d[2]
+	a := randI8(r, m*k, -128, 127)
+	q, _ := PackQ4(n, k, randI8(r, n*k, -7, 7), make([]float32, n))
+	return func(fast bool) []float64 {
+		acc := make([]int32, m*n)
+		if fast {
+			gemmW4Fast(m, n, k, a, q.Data, acc)
+		} else {
+			gemmW4Ref(m, n, k, a, q.Data, acc)
+		}
+		return i32s(acc)
+	}
+}
+
+func genGemmB1(r *rand.Rand, d []int) func(bool) []float64 {
+	m, n, k := d[0], d[1], d[2]
+	a, w := randWords(r, m, k), randWords(r, n, k)
+	words := B1Words(k)
+	return func(fast bool) []float64 {
+		out := make([]int32, m*n)
+		if fast {
+			gemmB1Fast(m, n, words, int32(k), a, w, out)
+		} else {
+			gemmB1Ref(m, n, words, int32(k), a, w, out)
+		}
+		return i32s(out)
+	}
+}
+
+func genGemmF32(r *rand.Rand, d []int) func(bool) []float64 {
+	m, n, k := d[0], d[1], d[2]
+	a, b := randF32(r, m*k, 1), randF32(r, k*n, 1)
+	return func(fast bool) []float64 {
+		c := make([]float32, m*n)
+		if fast {
+			gemmF32Fast(m, n, k, a, b, c, false)
+		} else {
+			gemmF32Ref(m, n, k, a, b, c, false)
+		}
+		return f32s(c)
+	}
+}
+
+// withRef runs f with every integer variant switched to its reference.
+func withRef(fast bool, f func()) {
+	if fast {
+		f()
+		return
+	}
+	i8, w4, b1 := gemmI8Fast, gemmW4Fast, gemmB1Fast
+	gemmI8Fast, gemmW4Fast, gemmB1Fast = gemmI8Ref, gemmW4Ref, gemmB1Ref
+	defer func() { gemmI8Fast, gemmW4Fast, gemmB1Fast = i8, w4, b1 }()
+	f()
+}
+
+func genConvI8(r *rand.Rand, d []int) func(bool) []float64 {
+	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
+	x := randI8(r, s.H*s.W*s.Cin, -128, 127)
+	scale := make([]float32, s.Cout)
+	for i := range scale {
+		scale[i] = float32(0.001 + 0.01*r.Float64())
+	}
+	w, _ := NewQ8Matrix(s.Cout, s.K(), randI8(r, s.Cout*s.K(), -127, 127), scale)
+	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1), OutScale: 0.1, OutZero: 3}
+	return func(fast bool) []float64 {
+		out := make([]int8, s.M()*s.Cout)
+		withRef(fast, func() {
+			if err := ConvI8(s, x, w, e, nil, nil, nil, out); err != nil {
+				panic(err)
+			}
+		})
+		return i8s(out)
+	}
+}
+
+func genConvB1(r *rand.Rand, d []int) func(bool) []float64 {
+	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
+	x := randWords(r, s.H*s.W, s.Cin)
+	cw := B1Words(s.Cin)
+	wd := make([]uint64, 0, s.Cout*s.B1ConvWords())
+	for range s.Cout * s.KSize * s.KSize {
+		wd = append(wd, randWords(r, 1, s.Cin)[:cw]...)
+	}
+	w := &B1Matrix{N: s.Cout, K: s.K(), Words: s.B1ConvWords(), Data: wd}
+	return func(fast bool) []float64 {
+		out := make([]int32, s.M()*s.Cout)
+		withRef(fast, func() {
+			if err := ConvB1(s, x, w, out); err != nil {
+				panic(err)
+			}
+		})
+		return i32s(out)
+	}
+}
+
+func genSiLU(r *rand.Rand, d []int) func(bool) []float64 {
+	x := randF32(r, d[0], 4)
+	return func(fast bool) []float64 {
+		y := make([]float32, len(x))
+		if fast {
+			siluFast(x, y)
+		} else {
+			siluRef(x, y)
+		}
+		return f32s(y)
+	}
+}
+
+func genAdd(r *rand.Rand, d []int) func(bool) []float64 {
+	a, b := randF32(r, d[0], 1), randF32(r, d[0], 1)
+	return func(fast bool) []float64 {
+		y := make([]float32, len(a))
+		if fast {
+			addFast(a, b, y)
+		} else {
+			addRef(a, b, y)
+		}
+		return f32s(y)
+	}
+}
+
+func genQuant(r *rand.Rand, d []int) func(bool) []float64 {
+	x := randF32(r, d[0], 8)
+	if d[0] > 2 {
+		x[0], x[1] = 0.125, -0.375 // x*20 = 2.5 and -7.5: ties round to even
+	}
+	return func(fast bool) []float64 {
+		q := make([]int8, len(x))
+		if fast {
+			quantizeFast(x, 1/0.05, -3, q)
+		} else {
+			quantizeRef(x, 1/0.05, -3, q)
+		}
+		return i8s(q)
+	}
+}
+
+// Compare returns the index of the first element of got that differs from
+// want beyond tol (relative to 1+|want|; tol 0 means exact), or -1.
+func Compare(got, want []float64, tol float64) int {
+	if len(got) != len(want) {
+		return min(len(got), len(want))
+	}
+	for i := range want {
+		if tol == 0 {
+			if got[i] != want[i] && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+				return i
+			}
+		} else if math.Abs(got[i]-want[i]) > tol*(1+math.Abs(want[i])) {
+			return i
+		}
+	}
+	return -1
+}
+
+// CaseRNG is the generator of the inputs of case seed of an op: the same
+// on every platform, so a wasm build and the native reference see the
+// same inputs.
+func CaseRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9d1ff)) }
