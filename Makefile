@@ -1,0 +1,40 @@
+# qdiff — the front door. `make help` lists the targets.
+
+# Pinned tool versions (wazero, templ, chromedp are pinned in go.mod).
+GO_VERSION := go1.27.3
+export GOTOOLCHAIN := $(GO_VERSION)
+# archsimd needs the simd experiment; every build here sets it.
+export GOEXPERIMENT := simd
+
+BUILD := $(CURDIR)/build
+export QDIFF_BUILD := $(BUILD)
+
+.PHONY: help test test-native test-wasm vet bench train-diffusion clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+
+test: vet test-native test-wasm ## all tests: native units, wazero differential, wasip1 SIMD suite
+
+vet: ## go vet, native and wasip1
+	go vet ./...
+	GOOS=wasip1 GOARCH=wasm go vet ./kernels/...
+
+test-native: ## native unit tests, gradient checks, and the native-vs-wazero differential harness
+	go test -count=1 ./...
+
+test-wasm: $(BUILD)/wazero-run ## the kernels test suite built GOOS=wasip1 with SIMD, run under wazero
+	GOOS=wasip1 GOARCH=wasm go test -count=1 -exec $(BUILD)/wazero-run ./kernels
+
+$(BUILD)/wazero-run: $(shell find cmd/wazero-run kernels/wazerotest -name '*.go') go.mod
+	mkdir -p $(BUILD)
+	go build -o $@ ./cmd/wazero-run
+
+bench: ## kernel GOPS table (native, wazero SIMD and no-SIMD), GEMM threads, training throughput
+	go run ./cmd/qdiff bench
+
+train-diffusion: ## train the FP U-Net on MNIST, resuming from models/checkpoints/
+	go run ./cmd/qdiff train-diffusion
+
+clean: ## remove build outputs
+	rm -rf $(BUILD)
