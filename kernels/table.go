@@ -18,11 +18,26 @@ type Op struct {
 	Tol   float64
 	Bench [][]int               // benchmark shapes
 	Ops   func(d []int) float64 // arithmetic operations per call (2 per multiply-add)
-	// Gen makes a case from a seed and dims: a function that runs the
-	// reference (fast=false) or the fastest variant built (fast=true).
-	Gen func(r *rand.Rand, d []int) func(fast bool) []float64
+	// Gen makes a case: inputs drawn from r for dims d.
+	Gen func(r *rand.Rand, d []int) Case
 	// Random draws dims for a random case.
 	Random func(r *rand.Rand) []int
+}
+
+// Case is one kernel invocation with its inputs and output buffers
+// allocated once, so that benchmarks time the kernel alone.
+type Case struct {
+	// Run runs the reference (fast=false) or the fastest variant built
+	// (fast=true) into the output buffers.
+	Run func(fast bool)
+	// Out returns the last run's output as float64s (integers exactly).
+	Out func() []float64
+}
+
+// Result runs the case once and returns its output.
+func (c Case) Result(fast bool) []float64 {
+	c.Run(fast)
+	return c.Out()
 }
 
 // Named tolerances of float kernels (relative to 1+|ref|).
@@ -184,62 +199,58 @@ func f32s(v []float32) []float64 {
 	return out
 }
 
-func genGemmI8(r *rand.Rand, d []int) func(bool) []float64 {
+func genGemmI8(r *rand.Rand, d []int) Case {
 	m, n, k := d[0], d[1], d[2]
 	a, w := randI8(r, m*k, -128, 127), randI8(r, n*k, -127, 127)
-	return func(fast bool) []float64 {
-		acc := make([]int32, m*n)
+	acc := make([]int32, m*n)
+	return Case{Run: func(fast bool) {
 		if fast {
 			gemmI8Fast(m, n, k, a, w, acc)
 		} else {
 			gemmI8Ref(m, n, k, a, w, acc)
 		}
-		return i32s(acc)
-	}
+	}, Out: func() []float64 { return i32s(acc) }}
 }
 
-func genGemmW4(r *rand.Rand, d []int) func(bool) []float64 {
+func genGemmW4(r *rand.Rand, d []int) Case {
 	m, n, k := d[0], d[1], d[2]
 	a := randI8(r, m*k, -128, 127)
 	q, _ := PackQ4(n, k, randI8(r, n*k, -7, 7), make([]float32, n))
-	return func(fast bool) []float64 {
-		acc := make([]int32, m*n)
+	acc := make([]int32, m*n)
+	return Case{Run: func(fast bool) {
 		if fast {
 			gemmW4Fast(m, n, k, a, q.Data, acc)
 		} else {
 			gemmW4Ref(m, n, k, a, q.Data, acc)
 		}
-		return i32s(acc)
-	}
+	}, Out: func() []float64 { return i32s(acc) }}
 }
 
-func genGemmB1(r *rand.Rand, d []int) func(bool) []float64 {
+func genGemmB1(r *rand.Rand, d []int) Case {
 	m, n, k := d[0], d[1], d[2]
 	a, w := randWords(r, m, k), randWords(r, n, k)
 	words := B1Words(k)
-	return func(fast bool) []float64 {
-		out := make([]int32, m*n)
+	out := make([]int32, m*n)
+	return Case{Run: func(fast bool) {
 		if fast {
 			gemmB1Fast(m, n, words, int32(k), a, w, out)
 		} else {
 			gemmB1Ref(m, n, words, int32(k), a, w, out)
 		}
-		return i32s(out)
-	}
+	}, Out: func() []float64 { return i32s(out) }}
 }
 
-func genGemmF32(r *rand.Rand, d []int) func(bool) []float64 {
+func genGemmF32(r *rand.Rand, d []int) Case {
 	m, n, k := d[0], d[1], d[2]
 	a, b := randF32(r, m*k, 1), randF32(r, k*n, 1)
-	return func(fast bool) []float64 {
-		c := make([]float32, m*n)
+	c := make([]float32, m*n)
+	return Case{Run: func(fast bool) {
 		if fast {
 			gemmF32Fast(m, n, k, a, b, c, false)
 		} else {
 			gemmF32Ref(m, n, k, a, b, c, false)
 		}
-		return f32s(c)
-	}
+	}, Out: func() []float64 { return f32s(c) }}
 }
 
 // withRef runs f with every integer variant switched to its reference.
@@ -254,7 +265,7 @@ func withRef(fast bool, f func()) {
 	f()
 }
 
-func genConvI8(r *rand.Rand, d []int) func(bool) []float64 {
+func genConvI8(r *rand.Rand, d []int) Case {
 	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
 	x := randI8(r, s.H*s.W*s.Cin, -128, 127)
 	scale := make([]float32, s.Cout)
@@ -263,18 +274,18 @@ func genConvI8(r *rand.Rand, d []int) func(bool) []float64 {
 	}
 	w, _ := NewQ8Matrix(s.Cout, s.K(), randI8(r, s.Cout*s.K(), -127, 127), scale)
 	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1), OutScale: 0.1, OutZero: 3}
-	return func(fast bool) []float64 {
-		out := make([]int8, s.M()*s.Cout)
+	out := make([]int8, s.M()*s.Cout)
+	col, acc := make([]int8, s.M()*s.K()), make([]int32, s.M()*s.Cout)
+	return Case{Run: func(fast bool) {
 		withRef(fast, func() {
-			if err := ConvI8(s, x, w, e, nil, nil, nil, out); err != nil {
+			if err := ConvI8(s, x, w, e, col, acc, nil, out); err != nil {
 				panic(err)
 			}
 		})
-		return i8s(out)
-	}
+	}, Out: func() []float64 { return i8s(out) }}
 }
 
-func genConvB1(r *rand.Rand, d []int) func(bool) []float64 {
+func genConvB1(r *rand.Rand, d []int) Case {
 	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
 	x := randWords(r, s.H*s.W, s.Cin)
 	cw := B1Words(s.Cin)
@@ -283,57 +294,53 @@ func genConvB1(r *rand.Rand, d []int) func(bool) []float64 {
 		wd = append(wd, randWords(r, 1, s.Cin)[:cw]...)
 	}
 	w := &B1Matrix{N: s.Cout, K: s.K(), Words: s.B1ConvWords(), Data: wd}
-	return func(fast bool) []float64 {
-		out := make([]int32, s.M()*s.Cout)
+	out := make([]int32, s.M()*s.Cout)
+	return Case{Run: func(fast bool) {
 		withRef(fast, func() {
 			if err := ConvB1(s, x, w, out); err != nil {
 				panic(err)
 			}
 		})
-		return i32s(out)
-	}
+	}, Out: func() []float64 { return i32s(out) }}
 }
 
-func genSiLU(r *rand.Rand, d []int) func(bool) []float64 {
+func genSiLU(r *rand.Rand, d []int) Case {
 	x := randF32(r, d[0], 4)
-	return func(fast bool) []float64 {
-		y := make([]float32, len(x))
+	y := make([]float32, len(x))
+	return Case{Run: func(fast bool) {
 		if fast {
 			siluFast(x, y)
 		} else {
 			siluRef(x, y)
 		}
-		return f32s(y)
-	}
+	}, Out: func() []float64 { return f32s(y) }}
 }
 
-func genAdd(r *rand.Rand, d []int) func(bool) []float64 {
+func genAdd(r *rand.Rand, d []int) Case {
 	a, b := randF32(r, d[0], 1), randF32(r, d[0], 1)
-	return func(fast bool) []float64 {
-		y := make([]float32, len(a))
+	y := make([]float32, len(a))
+	return Case{Run: func(fast bool) {
 		if fast {
 			addFast(a, b, y)
 		} else {
 			addRef(a, b, y)
 		}
-		return f32s(y)
-	}
+	}, Out: func() []float64 { return f32s(y) }}
 }
 
-func genQuant(r *rand.Rand, d []int) func(bool) []float64 {
+func genQuant(r *rand.Rand, d []int) Case {
 	x := randF32(r, d[0], 8)
 	if d[0] > 2 {
 		x[0], x[1] = 0.125, -0.375 // x*20 = 2.5 and -7.5: ties round to even
 	}
-	return func(fast bool) []float64 {
-		q := make([]int8, len(x))
+	q := make([]int8, len(x))
+	return Case{Run: func(fast bool) {
 		if fast {
 			quantizeFast(x, 1/0.05, -3, q)
 		} else {
 			quantizeRef(x, 1/0.05, -3, q)
 		}
-		return i8s(q)
-	}
+	}, Out: func() []float64 { return i8s(q) }}
 }
 
 // Compare returns the index of the first element of got that differs from

@@ -10,8 +10,8 @@ const randomCases = 1000
 
 func runCase(t *testing.T, o *Op, seed uint64, d []int) {
 	t.Helper()
-	run := o.Gen(CaseRNG(seed), d)
-	want, got := run(false), run(true)
+	c := o.Gen(CaseRNG(seed), d)
+	want, got := c.Result(false), c.Result(true)
 	if i := Compare(got, want, o.Tol); i >= 0 {
 		g, w := "missing", "missing"
 		if i < len(got) {
@@ -51,7 +51,7 @@ func BenchmarkTable(b *testing.B) {
 	for i := range Table {
 		o := &Table[i]
 		for _, d := range o.Bench {
-			run := o.Gen(CaseRNG(1), d)
+			c := o.Gen(CaseRNG(1), d)
 			for _, fast := range []bool{false, true} {
 				name := fmt.Sprintf("%s/%v/ref", o.Name, d)
 				if fast {
@@ -59,7 +59,7 @@ func BenchmarkTable(b *testing.B) {
 				}
 				b.Run(name, func(b *testing.B) {
 					for b.Loop() {
-						run(fast)
+						c.Run(fast)
 					}
 					b.ReportMetric(o.Ops(d)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOPS")
 				})

@@ -64,11 +64,11 @@ func bench(args []string) error {
 		}
 		for _, d := range op.Bench {
 			ops := op.Ops(d)
-			run := op.Gen(kernels.CaseRNG(1), d)
-			ref := median(*runs, *minTime, ops, func(n int) time.Duration { return timeN(n, func() { run(false) }) })
+			c := op.Gen(kernels.CaseRNG(1), d)
+			ref := median(*runs, *minTime, ops, func(n int) time.Duration { return timeN(n, func() { c.Run(false) }) })
 			nat := "—"
 			if kernels.SIMD(op.Name) {
-				nat = fmt.Sprintf("%.2f", median(*runs, *minTime, ops, func(n int) time.Duration { return timeN(n, func() { run(true) }) }))
+				nat = fmt.Sprintf("%.2f", median(*runs, *minTime, ops, func(n int) time.Duration { return timeN(n, func() { c.Run(true) }) }))
 			}
 			var w [2]float64
 			for j, simd := range []bool{true, false} {

@@ -76,7 +76,7 @@ func TestWasm_Differential(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s seed=%d dims=%v: guest: %v", op.Name, c.seed, c.dims, err)
 				}
-				want := op.Gen(kernels.CaseRNG(c.seed), c.dims)(false)
+				want := op.Gen(kernels.CaseRNG(c.seed), c.dims).Result(false)
 				if i := kernels.Compare(got, want, op.Tol); i >= 0 {
 					t.Fatalf("%s seed=%d dims=%v: element %d: wasm %v, native reference %v", op.Name, c.seed, c.dims, i, at(got, i), at(want, i))
 				}

@@ -71,7 +71,7 @@ func serve(f []string, out *bufio.Writer) error {
 			return fmt.Errorf("%s takes %d dims, got %d", op.Name, len(op.Dims), len(dims))
 		}
 		if f[0] == "run" {
-			res := op.Gen(kernels.CaseRNG(n), dims)(true)
+			res := op.Gen(kernels.CaseRNG(n), dims).Result(true)
 			var b [8]byte
 			binary.LittleEndian.PutUint32(b[:4], uint32(len(res)))
 			out.Write(b[:4])
@@ -81,10 +81,11 @@ func serve(f []string, out *bufio.Writer) error {
 			}
 			return out.Flush()
 		}
-		run := op.Gen(kernels.CaseRNG(1), dims)
+		c := op.Gen(kernels.CaseRNG(1), dims)
+		c.Run(true)
 		t0 := time.Now()
 		for range n {
-			run(true)
+			c.Run(true)
 		}
 		fmt.Fprintln(out, time.Since(t0).Nanoseconds())
 		return out.Flush()

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/qdiff/qdiff/models"
+)
+
+func init() {
+	register("train-classifier", "train the FP MNIST classifier (teacher and metric features)", trainClassifier)
+}
+
+func trainClassifier(args []string) error {
+	cfg := models.ClassifierTrain{Epochs: 8, Batch: 128, LR: 2e-3, Seed: 1}
+	fs := flag.NewFlagSet("train-classifier", flag.ContinueOnError)
+	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
+	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "images per step")
+	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "peak learning rate")
+	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of weights and batches")
+	out := fs.String("o", "models/zoo/classifier.fp32.safetensors", "output weights")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dir, err := models.MNISTDir()
+	if err != nil {
+		return err
+	}
+	train, err := models.LoadMNIST(dir, "train")
+	if err != nil {
+		return err
+	}
+	test, err := models.LoadMNIST(dir, "t10k")
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c := models.NewClassifier(cfg.Seed)
+	t0 := time.Now()
+	acc, err := models.TrainClassifier(ctx, c, cfg, train, test, os.Stdout)
+	if err != nil {
+		return err
+	}
+	if err := models.SaveParams(*out, c.Params(), models.ClassifierMeta(acc, cfg, time.Since(t0))); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s: test accuracy %.2f%%\n", *out, 100*acc)
+	return nil
+}

@@ -1,0 +1,249 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"time"
+)
+
+// Classifier is the FP MNIST CNN: three 3x3 convs (1->32, 32->64 stride 2,
+// 64->64 stride 2), each followed by GroupNorm and SiLU, then a 128-wide
+// hidden layer (the penultimate features used by the metrics) and 10
+// logits. It is the teacher of the binary networks.
+type Classifier struct {
+	C1, C2, C3 *Conv2D
+	N1, N2, N3 *GroupNorm
+	A1, A2, A3 SiLU
+	L1, L2     *Linear
+	A4         SiLU
+	feat       *T
+}
+
+// ClassifierFeatures is the width of the penultimate features.
+const ClassifierFeatures = 128
+
+// NewClassifier builds the network with seeded weights.
+func NewClassifier(seed uint64) *Classifier {
+	r := rand.New(rand.NewPCG(seed, 0xc1a55))
+	return &Classifier{
+		C1: NewConv2D(r, "conv1", 1, 32, 3, 1, 1), N1: NewGroupNorm("norm1", 8, 32),
+		C2: NewConv2D(r, "conv2", 32, 64, 3, 2, 1), N2: NewGroupNorm("norm2", 8, 64),
+		C3: NewConv2D(r, "conv3", 64, 64, 3, 2, 1), N3: NewGroupNorm("norm3", 8, 64),
+		L1: NewLinear(r, "fc1", 64*7*7, ClassifierFeatures, 1),
+		L2: NewLinear(r, "fc2", ClassifierFeatures, 10, 1),
+	}
+}
+
+// Params lists the trainable tensors.
+func (c *Classifier) Params() []*Param {
+	return concatParams(c.C1.Params(), c.N1.Params(), c.C2.Params(), c.N2.Params(),
+		c.C3.Params(), c.N3.Params(), c.L1.Params(), c.L2.Params())
+}
+
+// Forward returns logits [B,10]; Features holds the penultimate features.
+func (c *Classifier) Forward(x *T) (*T, error) {
+	if x.C != 1 || x.H != 28 || x.W != 28 {
+		return nil, fmt.Errorf("classifier: input %s, want [B 1 28 28]", x.Shape())
+	}
+	h := c.A1.Forward(c.N1.Forward(c.C1.Forward(x)))
+	h = c.A2.Forward(c.N2.Forward(c.C2.Forward(h)))
+	h = c.A3.Forward(c.N3.Forward(c.C3.Forward(h)))
+	flat := &T{B: h.B, C: h.C * h.H * h.W, H: 1, W: 1, D: h.D}
+	c.feat = c.A4.Forward(c.L1.Forward(flat))
+	return c.L2.Forward(c.feat), nil
+}
+
+// Features returns the penultimate features of the last Forward.
+func (c *Classifier) Features() *T { return c.feat }
+
+// Backward back-propagates dlogits.
+func (c *Classifier) Backward(d *T) {
+	dh := c.L1.Backward(c.A4.Backward(c.L2.Backward(d)))
+	dh = &T{B: dh.B, C: 64, H: 7, W: 7, D: dh.D}
+	dh = c.C3.Backward(c.N3.Backward(c.A3.Backward(dh)))
+	dh = c.C2.Backward(c.N2.Backward(c.A2.Backward(dh)))
+	c.C1.Backward(c.N1.Backward(c.A1.Backward(dh)))
+}
+
+// SoftmaxCE returns the mean cross-entropy of logits [B,K] against labels
+// and its gradient.
+func SoftmaxCE(logits *T, labels []int) (float64, *T) {
+	k := logits.C
+	d := NewT(logits.B, k, 1, 1)
+	var loss float64
+	for b := 0; b < logits.B; b++ {
+		row := logits.D[b*k : (b+1)*k]
+		mx := row[0]
+		for _, v := range row {
+			mx = max(mx, v)
+		}
+		var s float64
+		for _, v := range row {
+			s += math.Exp(float64(v - mx))
+		}
+		for j, v := range row {
+			p := math.Exp(float64(v-mx)) / s
+			g := p
+			if j == labels[b] {
+				g--
+				loss -= math.Log(max(p, 1e-30))
+			}
+			d.D[b*k+j] = float32(g / float64(logits.B))
+		}
+	}
+	return loss / float64(logits.B), d
+}
+
+// ImagesToT converts dataset images idx to a [-1,1] batch, each shifted by
+// (dx, dy) pixels when shift is set (augmentation, zero fill).
+func ImagesToT(d *Dataset, idx []int, shift func() (int, int)) *T {
+	x := NewT(len(idx), 1, 28, 28)
+	for b, j := range idx {
+		dx, dy := 0, 0
+		if shift != nil {
+			dx, dy = shift()
+		}
+		img, dst := d.Image(j), x.Img(b)
+		for i := range dst {
+			dst[i] = -1
+		}
+		for yy := 0; yy < 28; yy++ {
+			sy := yy - dy
+			if sy < 0 || sy >= 28 {
+				continue
+			}
+			for xx := 0; xx < 28; xx++ {
+				sx := xx - dx
+				if sx >= 0 && sx < 28 {
+					dst[yy*28+xx] = float32(img[sy*28+sx])/127.5 - 1
+				}
+			}
+		}
+	}
+	return x
+}
+
+// Accuracy classifies every image of d in batches and returns the share
+// predicted right.
+func (c *Classifier) Accuracy(d *Dataset) (float64, error) {
+	right := 0
+	for i0 := 0; i0 < d.N; i0 += 250 {
+		idx := make([]int, 0, 250)
+		for j := i0; j < min(i0+250, d.N); j++ {
+			idx = append(idx, j)
+		}
+		lg, err := c.Forward(ImagesToT(d, idx, nil))
+		if err != nil {
+			return 0, err
+		}
+		for b, j := range idx {
+			if argmax(lg.D[b*10:(b+1)*10]) == int(d.Labels[j]) {
+				right++
+			}
+		}
+	}
+	return float64(right) / float64(d.N), nil
+}
+
+func argmax(v []float32) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// ClassifierTrain configures TrainClassifier.
+type ClassifierTrain struct {
+	Epochs, Batch int
+	LR            float64
+	Seed          uint64
+}
+
+// TrainClassifier trains c on train, reporting test accuracy after each
+// epoch to log, and returns the final test accuracy.
+func TrainClassifier(ctx context.Context, c *Classifier, cfg ClassifierTrain, train, test *Dataset, log io.Writer) (float64, error) {
+	r := rand.New(rand.NewPCG(cfg.Seed, 0x7c1a))
+	steps := cfg.Epochs * (train.N / cfg.Batch)
+	sched := LRSchedule{Base: cfg.LR, Min: cfg.LR / 50, Warmup: 200, Total: steps}
+	opt := &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 5e-4}
+	ps := c.Params()
+	start := time.Now()
+	step := 0
+	var acc float64
+	for ep := 0; ep < cfg.Epochs; ep++ {
+		perm := r.Perm(train.N)
+		var sum float64
+		n := 0
+		for i0 := 0; i0+cfg.Batch <= train.N; i0 += cfg.Batch {
+			if ctx.Err() != nil {
+				return acc, ctx.Err()
+			}
+			idx := perm[i0 : i0+cfg.Batch]
+			labels := make([]int, len(idx))
+			for b, j := range idx {
+				labels[b] = int(train.Labels[j])
+			}
+			lg, err := c.Forward(ImagesToT(train, idx, func() (int, int) { return r.IntN(5) - 2, r.IntN(5) - 2 }))
+			if err != nil {
+				return 0, err
+			}
+			loss, d := SoftmaxCE(lg, labels)
+			c.Backward(d)
+			opt.Update(ps, sched.At(step))
+			step++
+			sum += loss
+			n++
+			if step%100 == 0 {
+				el := time.Since(start)
+				eta := time.Duration(float64(el) / float64(step) * float64(steps-step))
+				fmt.Fprintf(log, "epoch %d step %d/%d loss %.4f  %.0f img/s  ETA %s\n", ep+1, step, steps, sum/float64(n),
+					float64(step*cfg.Batch)/el.Seconds(), eta.Round(time.Second))
+			}
+		}
+		var err error
+		if acc, err = c.Accuracy(test); err != nil {
+			return 0, err
+		}
+		fmt.Fprintf(log, "epoch %d: train loss %.4f, test accuracy %.2f%%\n", ep+1, sum/float64(n), 100*acc)
+	}
+	return acc, nil
+}
+
+// ClassifierMeta is the metadata of a saved classifier.
+func ClassifierMeta(acc float64, cfg ClassifierTrain, took time.Duration) map[string]string {
+	j, _ := json.Marshal(cfg)
+	return map[string]string{"qdiff.kind": "model", "qdiff.model": "classifier-fp32",
+		"qdiff.test_accuracy": strconv.FormatFloat(acc, 'f', 4, 64), "qdiff.train_config": string(j),
+		"qdiff.train_seconds": strconv.FormatFloat(took.Seconds(), 'f', 0, 64)}
+}
+
+// SaveParams writes params as F32 tensors with metadata.
+func SaveParams(path string, ps []*Param, meta map[string]string) error {
+	var ts []Tensor
+	for _, p := range ps {
+		ts = append(ts, F32Tensor(p.Name, p.Shape, p.W))
+	}
+	return WriteFile(path, meta, ts)
+}
+
+// LoadParams reads F32 tensors by name into ps.
+func LoadParams(path string, ps []*Param) (*File, error) {
+	f, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if err := loadInto(f, p.Name, p.W); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return f, nil
+}
