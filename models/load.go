@@ -1,0 +1,72 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// LoadUNet reads a U-Net from a zoo model file (tensors named by
+// parameter) or a training checkpoint (its EMA weights, ema/<name>).
+func LoadUNet(path string) (*UNet, *File, error) { return loadUNet(path, "ema/") }
+
+// LoadUNetRaw is LoadUNet reading a checkpoint's current (not averaged)
+// weights, for looking at a run early, before the average has warmed up.
+func LoadUNetRaw(path string) (*UNet, *File, error) { return loadUNet(path, "param/") }
+
+func loadUNet(path, ckptPrefix string) (*UNet, *File, error) {
+	f, err := ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := DefaultUNet
+	if s, ok := f.Meta["qdiff.unet_config"]; ok {
+		if err := json.Unmarshal([]byte(s), &cfg); err != nil {
+			return nil, nil, fmt.Errorf("%s: qdiff.unet_config: %w", path, err)
+		}
+	}
+	if cfg.Size != 28 || cfg.Classes < 1 || cfg.Groups < 1 || cfg.EmbDim < 1 || cfg.TimeDim < 2 {
+		return nil, nil, fmt.Errorf("%s: implausible U-Net config %+v", path, cfg)
+	}
+	u := NewUNet(cfg, 0)
+	prefix := ""
+	if f.Meta["qdiff.kind"] == "checkpoint" {
+		prefix = ckptPrefix
+	}
+	for _, p := range u.Params() {
+		if err := loadInto(f, prefix+p.Name, p.W); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return u, f, nil
+}
+
+// ExportUNet writes the EMA weights of checkpoint ckpt as a zoo model.
+func ExportUNet(ckpt, out string, extra map[string]string) error {
+	u, f, err := LoadUNet(ckpt)
+	if err != nil {
+		return err
+	}
+	cfg, _ := json.Marshal(u.Cfg)
+	meta := map[string]string{"qdiff.kind": "model", "qdiff.model": "unet-ddpm-fp32",
+		"qdiff.unet_config": string(cfg), "qdiff.schedule": "linear beta 1e-4..0.02, T=1000, epsilon prediction",
+		"qdiff.params": strconv.Itoa(u.NumParams())}
+	for _, k := range []string{"qdiff.step", "qdiff.elapsed_s"} {
+		if v, ok := f.Meta[k]; ok {
+			meta["qdiff.train_"+k[len("qdiff."):]] = v
+		}
+	}
+	for k, v := range extra {
+		meta[k] = v
+	}
+	return SaveParams(out, u.Params(), meta)
+}
+
+// LoadClassifier reads the FP classifier.
+func LoadClassifier(path string) (*Classifier, error) {
+	c := NewClassifier(0)
+	if _, err := LoadParams(path, c.Params()); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
