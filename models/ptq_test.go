@@ -1,0 +1,74 @@
+package models
+
+import (
+	"io"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/qdiff/qdiff/models/engine"
+)
+
+func randomInputs(n int, seed uint64) []CalibInput {
+	r := rand.New(rand.NewPCG(seed, 1))
+	out := make([]CalibInput, n)
+	for i := range out {
+		x := make([]float32, 784)
+		for p := range x {
+			x[p] = float32(r.NormFloat64())
+		}
+		out[i] = CalibInput{X: x, T: r.IntN(1000), Label: r.IntN(11)}
+	}
+	return out
+}
+
+// TestQuantize_TracksFP calibrates on a few inputs and checks that the
+// quantized nets' predictions stay close to the FP net's on other inputs,
+// and that the MSE search does no worse than min-max.
+func TestQuantize_TracksFP(t *testing.T) {
+	fp := randomUNet(t).ToEngine()
+	calib, held := randomInputs(8, 1), randomInputs(4, 2)
+	median := func(cfg PTQConfig) float64 {
+		q, err := Quantize(fp, calib, cfg, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs, err := QuantError(fp, q, held)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return errs[len(errs)/2]
+	}
+	w8mm := median(PTQConfig{Prec: engine.W8A8, Keep: 2})
+	w8 := median(PTQConfig{Prec: engine.W8A8, Search: true, Keep: 2})
+	w4 := median(PTQConfig{Prec: engine.W4A8, Search: true, Keep: 2})
+	t.Logf("median relative error: W8A8 min-max %.4f, W8A8 MSE search %.4f, W4A8 %.4f", w8mm, w8, w4)
+	if w8 > 0.05 || w4 > 0.3 {
+		t.Errorf("quantized predictions drift: W8A8 %.3f (limit 0.05), W4A8 %.3f (limit 0.3)", w8, w4)
+	}
+	if w8 > 1.1*w8mm {
+		t.Errorf("MSE search (%.4f) worse than min-max (%.4f)", w8, w8mm)
+	}
+	if _, err := Quantize(fp, nil, PTQConfig{Prec: engine.W8A8}, io.Discard); err == nil {
+		t.Error("empty calibration accepted")
+	}
+	if _, err := Quantize(fp, calib, PTQConfig{Prec: engine.FP32}, io.Discard); err == nil {
+		t.Error("FP32 target accepted")
+	}
+}
+
+func TestGenerateCalibration(t *testing.T) {
+	cfg := UNetConfig{Size: 28, Ch: [3]int{8, 8, 8}, EmbDim: 8, TimeDim: 4, Classes: 10, Groups: 2}
+	u := NewUNet(cfg, 1)
+	got, err := GenerateCalibration(u, DefaultSchedule(), 6, 4, 3, 2, NDTC(400, 400), 1, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 6 {
+		t.Fatalf("%d inputs", len(got))
+	}
+	for _, c := range got {
+		if c.T < 0 || c.T > 999 || len(c.X) != 784 || c.Label < 0 || c.Label > 10 {
+			t.Fatalf("bad input t=%d label=%d len=%d", c.T, c.Label, len(c.X))
+		}
+	}
+}
