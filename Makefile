@@ -9,7 +9,7 @@ export GOEXPERIMENT := simd
 BUILD := $(CURDIR)/build
 export QDIFF_BUILD := $(BUILD)
 
-.PHONY: help test test-native test-wasm vet bench train-diffusion clean
+.PHONY: help test test-native test-wasm vet bench train-diffusion train-classifier quantize clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -35,6 +35,14 @@ bench: ## kernel GOPS table (native, wazero SIMD and no-SIMD), GEMM threads, tra
 
 train-diffusion: ## train the FP U-Net on MNIST, resuming from models/checkpoints/
 	go run ./cmd/qdiff train-diffusion
+
+train-classifier: ## train the FP MNIST classifier into models/zoo/
+	go run ./cmd/qdiff train-classifier
+
+quantize: ## PTQ4DM: export the FP32 engine model and calibrate W8A8 and W4A8 (NDTC + MSE search)
+	go run ./cmd/qdiff quantize -prec fp32 -o models/zoo/unet.engine-fp32.safetensors
+	go run ./cmd/qdiff quantize -prec w8a8
+	go run ./cmd/qdiff quantize -prec w4a8
 
 clean: ## remove build outputs
 	rm -rf $(BUILD)

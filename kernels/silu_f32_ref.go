@@ -1,7 +1,5 @@
 package kernels
 
-import "math"
-
 // siluFast is the fastest SiLU built; the wasm variant replaces it.
 var siluFast = siluRef
 
@@ -14,9 +12,9 @@ func SiLU(x, y []float32) error {
 	return nil
 }
 
-// y = x * sigmoid(x)
+// y = x * sigmoid(x) = x / (1 + ExpF32(-x))
 func siluRef(x, y []float32) {
 	for i, v := range x {
-		y[i] = v / float32(1+math.Exp(-float64(v)))
+		y[i] = v / float32(1+ExpF32(-v))
 	}
 }

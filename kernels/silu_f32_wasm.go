@@ -9,18 +9,17 @@ func init() {
 	addVariant("silu_f32", "wasm", nil)
 }
 
-// expF32x4 is exp(x) by range reduction to r in [-ln2/2, ln2/2] and a
-// degree-6 polynomial (relative error about 2e-7 on [-87, 88]).
+// expF32x4 is ExpF32 on four lanes, operation for operation.
 func expF32x4(x archsimd.Float32x4) archsimd.Float32x4 {
-	x = x.Max(archsimd.BroadcastFloat32x4(-87)).Min(archsimd.BroadcastFloat32x4(88))
-	n := x.Mul(archsimd.BroadcastFloat32x4(1.44269504)).Round()
-	r := x.Sub(n.Mul(archsimd.BroadcastFloat32x4(0.693359375))).Sub(n.Mul(archsimd.BroadcastFloat32x4(-2.12194440e-4)))
-	p := archsimd.BroadcastFloat32x4(1.9875691500e-4)
-	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(1.3981999507e-3))
-	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(8.3334519073e-3))
-	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(4.1665795894e-2))
-	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(1.6666665459e-1))
-	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(5.0000001201e-1))
+	x = x.Max(archsimd.BroadcastFloat32x4(expLo)).Min(archsimd.BroadcastFloat32x4(expHi))
+	n := x.Mul(archsimd.BroadcastFloat32x4(expLog2e)).Round()
+	r := x.Sub(n.Mul(archsimd.BroadcastFloat32x4(expLn2Hi))).Sub(n.Mul(archsimd.BroadcastFloat32x4(expLn2Lo)))
+	p := archsimd.BroadcastFloat32x4(expP0)
+	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(expP1))
+	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(expP2))
+	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(expP3))
+	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(expP4))
+	p = p.Mul(r).Add(archsimd.BroadcastFloat32x4(expP5))
 	p = p.Mul(r.Mul(r)).Add(r).Add(archsimd.BroadcastFloat32x4(1))
 	e := n.ConvertToInt32().Add(archsimd.BroadcastInt32x4(127)).ShiftAllLeft(23)
 	return p.Mul(e.ToBits().BitsToFloat32())

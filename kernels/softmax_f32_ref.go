@@ -1,9 +1,7 @@
 package kernels
 
-import "math"
-
 // Softmax normalizes each of the rows of x [rows, cols] in place:
-// x[r,c] = exp(x[r,c] - max_r) / sum_c exp(x[r,c] - max_r).
+// x[r,c] = exp(x[r,c] - max_r) / sum_c exp(x[r,c] - max_r), with ExpF32.
 func Softmax(rows, cols int, x []float32) error {
 	if err := positive("Softmax", rows, cols); err != nil {
 		return err
@@ -19,7 +17,7 @@ func Softmax(rows, cols int, x []float32) error {
 		}
 		var s float32
 		for i, v := range row {
-			e := float32(math.Exp(float64(v - mx)))
+			e := ExpF32(v - mx)
 			row[i] = e
 			s += e
 		}

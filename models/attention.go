@@ -9,10 +9,10 @@ import (
 // feature map with a residual connection:
 // y = x + Proj(Attn(QKV(GN(x)))).
 type Attention struct {
-	C          int
-	Norm       *GroupNorm
-	QKV, Proj  *Conv2D
-	qkv, p, o  *T // cached: qkv [B,3C,H,W], probabilities [B,1,N,N], attention output
+	C         int
+	Norm      *GroupNorm
+	QKV, Proj *Conv2D
+	qkv, p, o *T // cached: qkv [B,3C,H,W], probabilities [B,1,N,N], attention output
 }
 
 // NewAttention makes an attention block; the output projection starts at 0.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/qdiff/qdiff/models/st"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -227,16 +228,16 @@ func ClassifierMeta(acc float64, cfg ClassifierTrain, took time.Duration) map[st
 
 // SaveParams writes params as F32 tensors with metadata.
 func SaveParams(path string, ps []*Param, meta map[string]string) error {
-	var ts []Tensor
+	var ts []st.Tensor
 	for _, p := range ps {
-		ts = append(ts, F32Tensor(p.Name, p.Shape, p.W))
+		ts = append(ts, st.F32Tensor(p.Name, p.Shape, p.W))
 	}
-	return WriteFile(path, meta, ts)
+	return st.WriteFile(path, meta, ts)
 }
 
 // LoadParams reads F32 tensors by name into ps.
-func LoadParams(path string, ps []*Param) (*File, error) {
-	f, err := ReadFile(path)
+func LoadParams(path string, ps []*Param) (*st.File, error) {
+	f, err := st.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -2,27 +2,23 @@ package models
 
 import (
 	"fmt"
+	"github.com/qdiff/qdiff/models/engine"
 	"math"
 	"math/rand/v2"
 )
 
 // Schedule is a DDPM noise schedule with T steps.
 type Schedule struct {
-	T         int
-	Beta      []float64
-	AlphaBar  []float64 // prod_{s<=t} (1 - beta_s)
+	T        int
+	Beta     []float64
+	AlphaBar []float64 // prod_{s<=t} (1 - beta_s)
 }
 
-// LinearSchedule is the DDPM linear schedule beta in [b0, b1].
+// LinearSchedule is the DDPM linear schedule beta in [b0, b1] (the
+// engine's, so training and inference share one definition).
 func LinearSchedule(t int, b0, b1 float64) *Schedule {
-	s := &Schedule{T: t, Beta: make([]float64, t), AlphaBar: make([]float64, t)}
-	ab := 1.0
-	for i := range t {
-		s.Beta[i] = b0 + (b1-b0)*float64(i)/float64(t-1)
-		ab *= 1 - s.Beta[i]
-		s.AlphaBar[i] = ab
-	}
-	return s
+	e := engine.LinearSchedule(t, b0, b1)
+	return &Schedule{T: e.T, Beta: e.Beta, AlphaBar: e.AlphaBar}
 }
 
 // DefaultSchedule is T = 1000, beta linear from 1e-4 to 0.02.
@@ -54,14 +50,7 @@ type SampleOptions struct {
 
 // DDIMTimesteps returns the descending time steps a DDIM run of n steps visits.
 func (s *Schedule) DDIMTimesteps(n int) []int {
-	ts := make([]int, n)
-	for i := range n {
-		ts[i] = int(math.Round(float64(n-1-i) * float64(s.T-1) / float64(max(n-1, 1))))
-	}
-	if n == 1 {
-		ts[0] = s.T - 1
-	}
-	return ts
+	return (&engine.Schedule{T: s.T}).DDIMTimesteps(n)
 }
 
 // Sample draws len(labels) images [B,1,S,S] in [-1,1] from model m.

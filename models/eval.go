@@ -10,12 +10,12 @@ import (
 
 // EvalResult holds the sample-quality metrics of one model and sampler.
 type EvalResult struct {
-	N        int
-	FD       float64 // FD-MNIST against the test set
-	CondAcc  float64 // share classified as the requested digit
-	IS       float64 // classifier-based Inception Score analogue
-	Seconds  float64
-	Samples  *T // the first up to 100 samples (for grids)
+	N       int
+	FD      float64 // FD-MNIST against the test set
+	CondAcc float64 // share classified as the requested digit
+	IS      float64 // classifier-based Inception Score analogue
+	Seconds float64
+	Samples *T // the first up to 100 samples (for grids)
 }
 
 // ClassifyBatch returns penultimate features and class probabilities.

@@ -3,19 +3,20 @@ package models
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/qdiff/qdiff/models/st"
 	"strconv"
 )
 
 // LoadUNet reads a U-Net from a zoo model file (tensors named by
 // parameter) or a training checkpoint (its EMA weights, ema/<name>).
-func LoadUNet(path string) (*UNet, *File, error) { return loadUNet(path, "ema/") }
+func LoadUNet(path string) (*UNet, *st.File, error) { return loadUNet(path, "ema/") }
 
 // LoadUNetRaw is LoadUNet reading a checkpoint's current (not averaged)
 // weights, for looking at a run early, before the average has warmed up.
-func LoadUNetRaw(path string) (*UNet, *File, error) { return loadUNet(path, "param/") }
+func LoadUNetRaw(path string) (*UNet, *st.File, error) { return loadUNet(path, "param/") }
 
-func loadUNet(path, ckptPrefix string) (*UNet, *File, error) {
-	f, err := ReadFile(path)
+func loadUNet(path, ckptPrefix string) (*UNet, *st.File, error) {
+	f, err := st.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,9 +9,9 @@ type GroupNorm struct {
 	Eps         float32
 	Gamma, Beta *Param
 
-	xhat       *T
-	rstd       []float32 // [B*G]
-	gg, gb     [][]float32
+	xhat   *T
+	rstd   []float32 // [B*G]
+	gg, gb [][]float32
 }
 
 // NewGroupNorm makes a GroupNorm with gamma = 1, beta = 0.

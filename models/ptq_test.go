@@ -72,3 +72,43 @@ func TestGenerateCalibration(t *testing.T) {
 		}
 	}
 }
+
+// TestEngine_EncodeDecode round-trips FP32, W8A8 and W4A8 nets through
+// the weights format: predictions must be bit-identical.
+func TestEngine_EncodeDecode(t *testing.T) {
+	fp := randomUNet(t).ToEngine()
+	calib := randomInputs(2, 3)
+	x := calib[0]
+	for _, prec := range []engine.Precision{engine.FP32, engine.W8A8, engine.W4A8} {
+		n := fp
+		if prec != engine.FP32 {
+			var err error
+			if n, err = Quantize(fp, calib, PTQConfig{Prec: prec, Keep: 1}, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b, err := n.Encode(map[string]string{"qdiff.test": "1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := engine.Decode(b)
+		if err != nil {
+			t.Fatalf("%v: %v", prec, err)
+		}
+		want, _ := n.Forward(x.X, float64(x.T), x.Label)
+		got, err := m.Forward(x.X, float64(x.T), x.Label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if want[i] != got[i] {
+				t.Fatalf("%v: output %d: %v after round trip, %v before", prec, i, got[i], want[i])
+			}
+		}
+		t.Logf("%v: %d bytes", prec, len(b))
+		b[len(b)-1] ^= 1
+		if _, err := engine.Decode(b); err == nil {
+			t.Errorf("%v: corrupt file accepted", prec)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/qdiff/qdiff/models/st"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -15,19 +16,19 @@ import (
 
 // TrainConfig configures a diffusion training run.
 type TrainConfig struct {
-	Steps         int     // total optimizer steps
-	Batch         int     // images per step
-	LR, MinLR     float64 // peak and final learning rate
-	Warmup        int     // warm-up steps
-	WeightDecay   float64
-	EMADecay      float64
-	ClipNorm      float64
-	LabelDrop     float64 // probability of training with the "no label" token
-	Seed          uint64
-	CkptPath      string        // checkpoint file (resumed from if it exists)
-	CkptEvery     time.Duration // wall time between checkpoints
-	LogEvery      int           // steps between progress lines
-	LossLog       string        // CSV of step,loss appended as training goes
+	Steps       int     // total optimizer steps
+	Batch       int     // images per step
+	LR, MinLR   float64 // peak and final learning rate
+	Warmup      int     // warm-up steps
+	WeightDecay float64
+	EMADecay    float64
+	ClipNorm    float64
+	LabelDrop   float64 // probability of training with the "no label" token
+	Seed        uint64
+	CkptPath    string        // checkpoint file (resumed from if it exists)
+	CkptEvery   time.Duration // wall time between checkpoints
+	LogEvery    int           // steps between progress lines
+	LossLog     string        // CSV of step,loss appended as training goes
 }
 
 // DefaultTrain is the configuration of the committed model.
@@ -181,13 +182,13 @@ func (tr *Trainer) Run(ctx context.Context, log io.Writer) error {
 
 // Save writes a resumable checkpoint: weights, Adam moments, EMA, RNG state.
 func (tr *Trainer) Save(path string) error {
-	var ts []Tensor
+	var ts []st.Tensor
 	for i, p := range tr.Net.Params() {
-		ts = append(ts, F32Tensor("param/"+p.Name, p.Shape, p.W))
+		ts = append(ts, st.F32Tensor("param/"+p.Name, p.Shape, p.W))
 		if p.M != nil {
-			ts = append(ts, F32Tensor("adam_m/"+p.Name, p.Shape, p.M), F32Tensor("adam_v/"+p.Name, p.Shape, p.V))
+			ts = append(ts, st.F32Tensor("adam_m/"+p.Name, p.Shape, p.M), st.F32Tensor("adam_v/"+p.Name, p.Shape, p.V))
 		}
-		ts = append(ts, F32Tensor("ema/"+p.Name, p.Shape, tr.EMA.Shadow[i]))
+		ts = append(ts, st.F32Tensor("ema/"+p.Name, p.Shape, tr.EMA.Shadow[i]))
 	}
 	rs, err := tr.pcg.MarshalBinary()
 	if err != nil {
@@ -199,11 +200,11 @@ func (tr *Trainer) Save(path string) error {
 		"qdiff.rng": hex.EncodeToString(rs), "qdiff.unet_config": string(cfg),
 		"qdiff.elapsed_s": strconv.FormatFloat(tr.Elapsed.Seconds(), 'f', 1, 64),
 	}
-	return WriteFile(path, meta, ts)
+	return st.WriteFile(path, meta, ts)
 }
 
 func (tr *Trainer) load(path string) error {
-	f, err := ReadFile(path)
+	f, err := st.ReadFile(path)
 	if err != nil {
 		return err
 	}
@@ -247,7 +248,7 @@ func (tr *Trainer) load(path string) error {
 }
 
 // loadInto copies the F32 tensor name into dst, checking its size.
-func loadInto(f *File, name string, dst []float32) error {
+func loadInto(f *st.File, name string, dst []float32) error {
 	t, ok := f.Get(name)
 	if !ok {
 		return fmt.Errorf("tensor %s missing", name)

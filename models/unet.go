@@ -7,12 +7,12 @@ import (
 
 // UNetConfig describes the class-conditional U-Net.
 type UNetConfig struct {
-	Size     int // image side (28)
-	Ch       [3]int
-	EmbDim   int // conditioning width
-	TimeDim  int // sinusoidal width
-	Classes  int // classes; index Classes is the "no label" token for guidance
-	Groups   int
+	Size    int // image side (28)
+	Ch      [3]int
+	EmbDim  int // conditioning width
+	TimeDim int // sinusoidal width
+	Classes int // classes; index Classes is the "no label" token for guidance
+	Groups  int
 }
 
 // DefaultUNet is qdiff's MNIST U-Net: 28 -> 14 -> 7 with attention at 7x7.
@@ -20,20 +20,20 @@ var DefaultUNet = UNetConfig{Size: 28, Ch: [3]int{32, 64, 128}, EmbDim: 256, Tim
 
 // UNet predicts the noise eps of x_t given t and a class label.
 type UNet struct {
-	Cfg            UNetConfig
-	TE1, TE2       *Linear
-	TA             SiLU
-	Class          *Embedding
-	In             *Conv2D
-	D0, D1         *ResBlock
-	Ds0, Ds1       *Conv2D
-	M1, M2         *ResBlock
-	MA             *Attention
-	U1, U0         *ResBlock
-	Up1, Up0       Upsample2x
-	NOut           *GroupNorm
-	AOut           SiLU
-	Out            *Conv2D
+	Cfg      UNetConfig
+	TE1, TE2 *Linear
+	TA       SiLU
+	Class    *Embedding
+	In       *Conv2D
+	D0, D1   *ResBlock
+	Ds0, Ds1 *Conv2D
+	M1, M2   *ResBlock
+	MA       *Attention
+	U1, U0   *ResBlock
+	Up1, Up0 Upsample2x
+	NOut     *GroupNorm
+	AOut     SiLU
+	Out      *Conv2D
 }
 
 // NewUNet builds the network with seeded initial weights.
@@ -76,7 +76,6 @@ func (u *UNet) NumParams() int {
 	}
 	return n
 }
-
 
 // Forward predicts eps for x [B,1,S,S] at time steps ts with labels
 // (labels[i] == Classes means unconditional).

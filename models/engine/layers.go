@@ -50,13 +50,13 @@ type QParam struct {
 // layer, with FP32 weights WF[K, Cout] (K ordered kh, kw, cin) and, once
 // quantized, Q8 or Q4 weights and the input quantizer In.
 type Conv struct {
-	Name                      string
-	Cin, Cout, KSize, Stride  int
-	WF                        []float32 // [KSize*KSize*Cin, Cout]
-	Bias                      []float32
-	Q8                        *kernels.Q8Matrix
-	Q4                        *kernels.Q4Matrix
-	In                        QParam
+	Name                     string
+	Cin, Cout, KSize, Stride int
+	WF                       []float32 // [KSize*KSize*Cin, Cout]
+	Bias                     []float32
+	Q8                       *kernels.Q8Matrix
+	Q4                       *kernels.Q4Matrix
+	In                       QParam
 }
 
 // K is the reduction length.

@@ -15,9 +15,9 @@ type Config struct {
 
 // Res is a residual block (see models.ResBlock).
 type Res struct {
-	N1, N2       GN
-	C1, C2, Emb  *Conv
-	Skip         *Conv
+	N1, N2      GN
+	C1, C2, Emb *Conv
+	Skip        *Conv
 }
 
 // Attn is single-head self-attention with a residual (see models.Attention).

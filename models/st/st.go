@@ -1,4 +1,7 @@
-package models
+// Package st reads and writes safetensors files (see models/FORMAT.md):
+// an 8-byte little-endian header length, a JSON header, raw little-endian
+// data, with qdiff's data hash in the metadata.
+package st
 
 import (
 	"bytes"

@@ -1,0 +1,74 @@
+// Command guest runs one engine request for the wazero harness, built for
+// GOOS=wasip1:
+//
+//	guest step MODEL SEED T TPREV LABEL GUIDANCE
+//
+// loads MODEL (an engine weights file), takes x_T = Noise(SEED), runs one
+// DDIM step from T to TPREV and writes x_TPREV then x0 as little-endian
+// float32 bits on stdout.
+package main
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+
+	"github.com/qdiff/qdiff/models/engine"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "guest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) != 7 || args[0] != "step" {
+		return fmt.Errorf("usage: guest step MODEL SEED T TPREV LABEL GUIDANCE")
+	}
+	b, err := os.ReadFile(args[1])
+	if err != nil {
+		return err
+	}
+	n, err := engine.Decode(b)
+	if err != nil {
+		return err
+	}
+	seed, err := strconv.ParseUint(args[2], 10, 64)
+	if err != nil {
+		return err
+	}
+	var iv [3]int
+	for i := range iv {
+		if iv[i], err = strconv.Atoi(args[3+i]); err != nil {
+			return err
+		}
+	}
+	w, err := strconv.ParseFloat(args[6], 64)
+	if err != nil {
+		return err
+	}
+	out, err := Step(n, seed, iv[0], iv[1], iv[2], w)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 4*len(out))
+	for i, v := range out {
+		binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
+	}
+	_, err = os.Stdout.Write(buf)
+	return err
+}
+
+// Step is the guest's computation: x_TPREV followed by x0.
+func Step(n *engine.Net, seed uint64, t, tPrev, label int, w float64) ([]float32, error) {
+	x := engine.Noise(seed, n.Cfg.Size*n.Cfg.Size)
+	x0, err := n.DDIMStep(engine.DefaultSchedule(), x, t, tPrev, label, w)
+	if err != nil {
+		return nil, err
+	}
+	return append(x, x0...), nil
+}

@@ -1,0 +1,234 @@
+package engine
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/qdiff/qdiff/kernels"
+	"github.com/qdiff/qdiff/models/st"
+)
+
+// New builds an empty net of the given configuration: every layer with its
+// name and geometry, no weights. Decode fills it.
+func New(cfg Config) (*Net, error) {
+	c0, c1, c2 := cfg.Ch[0], cfg.Ch[1], cfg.Ch[2]
+	if cfg.Size != 28 || c0 < 1 || c1 < 1 || c2 < 1 || cfg.EmbDim < 1 || cfg.TimeDim < 2 || cfg.Classes < 1 || cfg.Groups < 1 ||
+		c0%cfg.Groups != 0 || c1%cfg.Groups != 0 || c2%cfg.Groups != 0 || cfg.EmbDim > 1<<14 || c2 > 1<<12 {
+		return nil, fmt.Errorf("engine: unsupported config %+v", cfg)
+	}
+	e := cfg.EmbDim
+	conv := func(name string, cin, cout, k, s int) *Conv {
+		return &Conv{Name: name, Cin: cin, Cout: cout, KSize: k, Stride: s}
+	}
+	gn := func(ch int) GN { return GN{Groups: cfg.Groups, Gamma: make([]float32, ch), Beta: make([]float32, ch)} }
+	res := func(name string, cin, cout int) *Res {
+		r := &Res{N1: gn(cin), N2: gn(cout), C1: conv(name+".conv1", cin, cout, 3, 1),
+			Emb: conv(name+".emb", e, cout, 1, 1), C2: conv(name+".conv2", cout, cout, 3, 1)}
+		if cin != cout {
+			r.Skip = conv(name+".skip", cin, cout, 1, 1)
+		}
+		return r
+	}
+	return &Net{Cfg: cfg, Prec: FP32,
+		TE1: conv("time.lin1", cfg.TimeDim, e, 1, 1), TE2: conv("time.lin2", e, e, 1, 1),
+		Class: make([]float32, (cfg.Classes+1)*e),
+		In:    conv("in", 1, c0, 3, 1),
+		D0:    res("down0", c0, c0), Ds0: conv("down0.ds", c0, c0, 3, 2),
+		D1: res("down1", c0, c1), Ds1: conv("down1.ds", c1, c1, 3, 2),
+		M1: res("mid1", c1, c2),
+		MA: &Attn{N: gn(c2), QKV: conv("mid.attn.qkv", c2, 3*c2, 1, 1), Proj: conv("mid.attn.proj", c2, c2, 1, 1), C: c2},
+		M2: res("mid2", c2, c2), U1: res("up1", c2+c1, c1), U0: res("up0", c1+c0, c0),
+		NOut: gn(c0), Out: conv("out", c0, 1, 3, 1)}, nil
+}
+
+// norms lists the GroupNorms with their tensor names.
+func (n *Net) norms() map[string]*GN {
+	m := map[string]*GN{"mid.attn.norm": &n.MA.N, "out.norm": &n.NOut}
+	for name, r := range map[string]*Res{"down0": n.D0, "down1": n.D1, "mid1": n.M1, "mid2": n.M2, "up1": n.U1, "up0": n.U0} {
+		m[name+".norm1"], m[name+".norm2"] = &r.N1, &r.N2
+	}
+	return m
+}
+
+func f32Bytes(v []float32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+	}
+	return b
+}
+
+func i8Bytes(v []int8) []byte {
+	b := make([]byte, len(v))
+	for i, x := range v {
+		b[i] = byte(x)
+	}
+	return b
+}
+
+// Encode returns the net as safetensors tensors and metadata (see
+// models/FORMAT.md): FP32 weights for an FP32 net, else int8 or packed
+// 4-bit weights with per-channel scales and activation quantizers.
+func (n *Net) Encode(meta map[string]string) ([]byte, error) {
+	cfg, _ := json.Marshal(n.Cfg)
+	m := map[string]string{"qdiff.kind": "model", "qdiff.model": "unet-ddpm", "qdiff.precision": n.Prec.String(),
+		"qdiff.engine_config": string(cfg)}
+	for k, v := range meta {
+		m[k] = v
+	}
+	ts := []st.Tensor{st.F32Tensor("class", []int{n.Cfg.Classes + 1, n.Cfg.EmbDim}, n.Class)}
+	for name, g := range sortedNorms(n) {
+		ts = append(ts, st.F32Tensor(name+".gamma", []int{len(g.Gamma)}, g.Gamma), st.F32Tensor(name+".beta", []int{len(g.Beta)}, g.Beta))
+	}
+	for _, c := range n.Convs() {
+		ts = append(ts, st.F32Tensor(c.Name+".b", []int{c.Cout}, c.Bias))
+		switch {
+		case n.Prec == FP32:
+			ts = append(ts, st.F32Tensor(c.Name+".w", []int{c.K(), c.Cout}, c.WF))
+		case n.Prec == W4A8 && c.Q4 != nil:
+			ts = append(ts, st.Tensor{Name: c.Name + ".q4", DType: "U8", Shape: []int{c.Cout, c.Q4.KP() / 2}, Data: append([]byte(nil), c.Q4.Data...)},
+				st.F32Tensor(c.Name+".wscale", []int{c.Cout}, c.Q4.Scale))
+		case c.Q8 != nil:
+			ts = append(ts, st.Tensor{Name: c.Name + ".q8", DType: "I8", Shape: []int{c.Cout, c.K()}, Data: i8Bytes(c.Q8.Data)},
+				st.F32Tensor(c.Name+".wscale", []int{c.Cout}, c.Q8.Scale))
+		default:
+			return nil, fmt.Errorf("engine: %s has no %v weights", c.Name, n.Prec)
+		}
+		if n.Prec != FP32 {
+			ts = append(ts, st.F32Tensor(c.Name+".act", []int{2}, []float32{c.In.Scale, float32(c.In.Zero)}))
+		}
+	}
+	if n.Prec != FP32 {
+		a := n.MA
+		ts = append(ts, st.F32Tensor("mid.attn.qparams", []int{4}, []float32{a.Q.Scale, a.K.Scale, a.V.Scale, a.P.Scale}))
+	}
+	return st.Encode(m, ts)
+}
+
+func sortedNorms(n *Net) func(func(string, *GN) bool) {
+	return func(yield func(string, *GN) bool) {
+		m := n.norms()
+		for _, name := range []string{"down0.norm1", "down0.norm2", "down1.norm1", "down1.norm2", "mid1.norm1", "mid1.norm2",
+			"mid.attn.norm", "mid2.norm1", "mid2.norm2", "up1.norm1", "up1.norm2", "up0.norm1", "up0.norm2", "out.norm"} {
+			if !yield(name, m[name]) {
+				return
+			}
+		}
+	}
+}
+
+// Decode reads a net written by Encode, checking every tensor's shape.
+func Decode(b []byte) (*Net, error) {
+	f, err := st.Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	if f.Meta["qdiff.model"] != "unet-ddpm" {
+		return nil, fmt.Errorf("engine: not a qdiff U-Net (qdiff.model = %q)", f.Meta["qdiff.model"])
+	}
+	var cfg Config
+	if err := json.Unmarshal([]byte(f.Meta["qdiff.engine_config"]), &cfg); err != nil {
+		return nil, fmt.Errorf("engine: qdiff.engine_config: %w", err)
+	}
+	prec, err := ParsePrecision(f.Meta["qdiff.precision"])
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	n, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	n.Prec = prec
+	if n.Class, err = getF32(f, "class", len(n.Class)); err != nil {
+		return nil, err
+	}
+	for name, g := range sortedNorms(n) {
+		if g.Gamma, err = getF32(f, name+".gamma", len(g.Gamma)); err != nil {
+			return nil, err
+		}
+		if g.Beta, err = getF32(f, name+".beta", len(g.Beta)); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range n.Convs() {
+		if c.Bias, err = getF32(f, c.Name+".b", c.Cout); err != nil {
+			return nil, err
+		}
+		if prec == FP32 {
+			if c.WF, err = getF32(f, c.Name+".w", c.K()*c.Cout); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		sc, err := getF32(f, c.Name+".wscale", c.Cout)
+		if err != nil {
+			return nil, err
+		}
+		if prec == W4A8 {
+			t, ok := f.Get(c.Name + ".q4")
+			if !ok || t.DType != "U8" {
+				return nil, fmt.Errorf("engine: %s.q4 missing or not U8", c.Name)
+			}
+			q := &kernels.Q4Matrix{N: c.Cout, K: c.K(), Scale: sc}
+			if len(t.Data) != c.Cout*q.KP()/2 {
+				return nil, fmt.Errorf("engine: %s.q4 has %d bytes, want %d", c.Name, len(t.Data), c.Cout*q.KP()/2)
+			}
+			q4, err := kernels.PackQ4(c.Cout, c.K(), (&kernels.Q4Matrix{N: c.Cout, K: c.K(), Data: t.Data}).Unpack(), sc)
+			if err != nil {
+				return nil, fmt.Errorf("engine: %s: %w", c.Name, err)
+			}
+			c.Q4 = q4
+		} else {
+			t, ok := f.Get(c.Name + ".q8")
+			if !ok || t.DType != "I8" || len(t.Data) != c.Cout*c.K() {
+				return nil, fmt.Errorf("engine: %s.q8 missing or not I8 [%d %d]", c.Name, c.Cout, c.K())
+			}
+			wt := make([]int8, len(t.Data))
+			for i, v := range t.Data {
+				wt[i] = int8(v)
+			}
+			if c.Q8, err = kernels.NewQ8Matrix(c.Cout, c.K(), wt, sc); err != nil {
+				return nil, fmt.Errorf("engine: %s: %w", c.Name, err)
+			}
+		}
+		act, err := getF32(f, c.Name+".act", 2)
+		if err != nil {
+			return nil, err
+		}
+		if !(act[0] > 0) || act[1] < -128 || act[1] > 127 {
+			return nil, fmt.Errorf("engine: %s.act: bad quantizer %v", c.Name, act)
+		}
+		c.In = QParam{Scale: act[0], Zero: int32(act[1])}
+	}
+	if prec != FP32 {
+		qp, err := getF32(f, "mid.attn.qparams", 4)
+		if err != nil {
+			return nil, err
+		}
+		a := n.MA
+		a.Q, a.K, a.V, a.P = QParam{Scale: qp[0]}, QParam{Scale: qp[1]}, QParam{Scale: qp[2]}, QParam{Scale: qp[3]}
+	}
+	return n, nil
+}
+
+func getF32(f *st.File, name string, n int) ([]float32, error) {
+	t, ok := f.Get(name)
+	if !ok {
+		return nil, fmt.Errorf("engine: tensor %s missing", name)
+	}
+	v, err := t.F32()
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	if len(v) != n {
+		return nil, fmt.Errorf("engine: %s has %d values, want %d", name, len(v), n)
+	}
+	for _, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, fmt.Errorf("engine: %s holds %v", name, x)
+		}
+	}
+	return v, nil
+}
