@@ -1,7 +1,8 @@
 # qdiff — the front door. `make help` lists the targets.
 
-# Pinned tool versions (wazero, templ, chromedp are pinned in go.mod).
+# Pinned tool versions (wazero, safejs, chromedp are pinned in go.mod).
 GO_VERSION := go1.27.3
+TEMPL_VERSION := v0.3.1118
 export GOTOOLCHAIN := $(GO_VERSION)
 # archsimd needs the simd experiment; every build here sets it.
 export GOEXPERIMENT := simd
@@ -9,16 +10,31 @@ export GOEXPERIMENT := simd
 BUILD := $(CURDIR)/build
 export QDIFF_BUILD := $(BUILD)
 
-.PHONY: help test test-native test-wasm vet bench train-diffusion train-classifier quantize clean
+.PHONY: help demo site test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier quantize clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
 
-test: vet test-native test-wasm ## all tests: native units, wazero differential, wasip1 SIMD suite
+demo: site ## build everything from the committed weights and serve http://localhost:8080
+	go run ./server -dir dist -addr localhost:8080
+
+site: ## build the static site (pages, wasm, weights) into dist/
+	rm -rf dist
+	go run ./cmd/qdiff site -o dist
+
+templ: ## regenerate the templ components
+	go run github.com/a-h/templ/cmd/templ@$(TEMPL_VERSION) generate -path site
+
+templ-check: ## fail if the committed *_templ.go differ from a fresh generation
+	go run github.com/a-h/templ/cmd/templ@$(TEMPL_VERSION) generate -path site
+	git diff --exit-code -- site
+
+test: vet templ-check test-native test-wasm ## all tests: native units, wazero differential, wasip1 SIMD suite, Chromium end-to-end
 
 vet: ## go vet, native and wasip1
 	go vet ./...
-	GOOS=wasip1 GOARCH=wasm go vet ./kernels/...
+	GOOS=wasip1 GOARCH=wasm go vet ./kernels/... ./models/engine/...
+	GOOS=js GOARCH=wasm go vet ./wasm
 
 test-native: ## native unit tests, gradient checks, and the native-vs-wazero differential harness
 	go test -count=1 ./...
@@ -45,4 +61,4 @@ quantize: ## PTQ4DM: export the FP32 engine model and calibrate W8A8 and W4A8 (N
 	go run ./cmd/qdiff quantize -prec w4a8
 
 clean: ## remove build outputs
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) dist

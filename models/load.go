@@ -42,23 +42,25 @@ func loadUNet(path, ckptPrefix string) (*UNet, *st.File, error) {
 	return u, f, nil
 }
 
-// ExportUNet writes the EMA weights of checkpoint ckpt as a zoo model.
-func ExportUNet(ckpt, out string, extra map[string]string) error {
-	u, f, err := LoadUNet(ckpt)
+// ExportUNet writes the EMA weights of checkpoint ckpt (its current
+// weights when raw is set) as a zoo model.
+func ExportUNet(ckpt, out string, raw bool) error {
+	load, which := LoadUNet, "ema"
+	if raw {
+		load, which = LoadUNetRaw, "current (not averaged)"
+	}
+	u, f, err := load(ckpt)
 	if err != nil {
 		return err
 	}
 	cfg, _ := json.Marshal(u.Cfg)
 	meta := map[string]string{"qdiff.kind": "model", "qdiff.model": "unet-ddpm-fp32",
 		"qdiff.unet_config": string(cfg), "qdiff.schedule": "linear beta 1e-4..0.02, T=1000, epsilon prediction",
-		"qdiff.params": strconv.Itoa(u.NumParams())}
+		"qdiff.params": strconv.Itoa(u.NumParams()), "qdiff.weights_kind": which}
 	for _, k := range []string{"qdiff.step", "qdiff.elapsed_s"} {
 		if v, ok := f.Meta[k]; ok {
 			meta["qdiff.train_"+k[len("qdiff."):]] = v
 		}
-	}
-	for k, v := range extra {
-		meta[k] = v
 	}
 	return SaveParams(out, u.Params(), meta)
 }

@@ -104,10 +104,11 @@ func exportUNet(args []string) error {
 	fs := flag.NewFlagSet("export-unet", flag.ContinueOnError)
 	ckpt := fs.String("ckpt", "models/checkpoints/unet.ckpt.safetensors", "training checkpoint")
 	out := fs.String("o", "models/zoo/unet.fp32.safetensors", "output model")
+	raw := fs.Bool("raw", false, "export the current weights instead of the EMA (for an unfinished run)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return models.ExportUNet(*ckpt, *out, nil)
+	return models.ExportUNet(*ckpt, *out, *raw)
 }
 
 func eval(args []string) error {

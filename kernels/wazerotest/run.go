@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -133,6 +134,12 @@ func Build(ctx context.Context, pkg, out string, simd, test bool) error {
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if os.Getenv("GOTOOLCHAIN") == "" {
+		// build with the toolchain this program was built with
+		v, _, _ := strings.Cut(runtime.Version(), " ")
+		v, _, _ = strings.Cut(v, "-")
+		cmd.Env = append(cmd.Env, "GOTOOLCHAIN="+v)
+	}
 	exp := "GOEXPERIMENT=nosimd"
 	if simd {
 		exp = "GOEXPERIMENT=simd"

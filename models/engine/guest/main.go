@@ -1,11 +1,14 @@
-// Command guest runs one engine request for the wazero harness, built for
-// GOOS=wasip1:
+// Command guest runs one engine request for the wazero harness and for
+// `qdiff generate`, built for GOOS=wasip1:
 //
 //	guest step MODEL SEED T TPREV LABEL GUIDANCE
+//	guest generate MODEL SEED DIGIT STEPS GUIDANCE
 //
-// loads MODEL (an engine weights file), takes x_T = Noise(SEED), runs one
-// DDIM step from T to TPREV and writes x_TPREV then x0 as little-endian
-// float32 bits on stdout.
+// step loads MODEL (an engine weights file), takes x_T = Noise(SEED), runs
+// one DDIM step from T to TPREV and writes x_TPREV then x0 as
+// little-endian float32 bits on stdout. generate draws one image and
+// writes its 28*28 grey bytes (engine.Pixels), reporting each step on
+// stderr as "step I/N".
 package main
 
 import (
@@ -26,6 +29,9 @@ func main() {
 }
 
 func run(args []string) error {
+	if len(args) == 6 && args[0] == "generate" {
+		return generate(args[1:])
+	}
 	if len(args) != 7 || args[0] != "step" {
 		return fmt.Errorf("usage: guest step MODEL SEED T TPREV LABEL GUIDANCE")
 	}
@@ -71,4 +77,40 @@ func Step(n *engine.Net, seed uint64, t, tPrev, label int, w float64) ([]float32
 		return nil, err
 	}
 	return append(x, x0...), nil
+}
+
+func generate(args []string) error {
+	b, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	n, err := engine.Decode(b)
+	if err != nil {
+		return err
+	}
+	seed, err := strconv.ParseUint(args[1], 10, 64)
+	if err != nil {
+		return err
+	}
+	digit, err := strconv.Atoi(args[2])
+	if err != nil {
+		return err
+	}
+	steps, err := strconv.Atoi(args[3])
+	if err != nil {
+		return err
+	}
+	w, err := strconv.ParseFloat(args[4], 64)
+	if err != nil {
+		return err
+	}
+	x, err := n.Generate(engine.DefaultSchedule(), seed, digit, steps, w, func(i int, _ []float32) bool {
+		fmt.Fprintf(os.Stderr, "step %d/%d\n", i+1, steps)
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	_, err = os.Stdout.Write(engine.Pixels(x))
+	return err
 }

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/site"
+)
+
+// e2eSite builds the site around a small random-weight model (the
+// comparison needs a model, not a good one) and serves it.
+func e2eSite(t *testing.T) (*httptest.Server, map[string]*engine.Net) {
+	t.Helper()
+	if _, err := exec.LookPath(chromiumPath()); err != nil {
+		t.Skip("chromium not installed (.ci/run installs Debian's chromium)")
+	}
+	dir := t.TempDir()
+	u := models.NewUNet(models.DefaultUNet, 9)
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, p := range u.Params() {
+		if strings.HasSuffix(p.Name, "conv2.weight") || strings.HasSuffix(p.Name, "proj.weight") || p.Name == "out.weight" {
+			for i := range p.W {
+				p.W[i] = float32(0.05 * r.NormFloat64())
+			}
+		}
+	}
+	fp := u.ToEngine()
+	var calib []models.CalibInput
+	for i := 0; i < 4; i++ {
+		x := engine.Noise(uint64(i), 784)
+		calib = append(calib, models.CalibInput{X: x, T: 100 + 200*i, Label: i})
+	}
+	nets := map[string]*engine.Net{"fp32": fp}
+	paths := map[string]string{}
+	for _, prec := range []engine.Precision{engine.FP32, engine.W8A8} {
+		n := fp
+		if prec != engine.FP32 {
+			var err error
+			if n, err = models.Quantize(fp, calib, models.PTQConfig{Prec: prec, Keep: 1}, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			nets[prec.String()] = n
+		}
+		b, err := n.Encode(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, prec.String()+".safetensors")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths[prec.String()] = p
+	}
+	out := filepath.Join(dir, "dist")
+	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: paths}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(New(os.DirFS(out), log.New(io.Discard, "", 0)))
+	t.Cleanup(srv.Close)
+	return srv, nets
+}
+
+func chromiumPath() string {
+	if p := os.Getenv("QDIFF_CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// browser starts headless Chromium and collects console errors.
+func browser(t *testing.T) (context.Context, func() []string) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath()), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(cancel3)
+	var mu sync.Mutex
+	var errs []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			errs = append(errs, fmt.Sprintf("exception at %s:%d: %s", d.URL, d.LineNumber, msg))
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, fmt.Sprint(a.Value, a.Description))
+				}
+				errs = append(errs, "console.error: "+strings.Join(parts, " "))
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), errs...) }
+}
+
+type pageResult struct {
+	Seed   int   `json:"seed"`
+	Digit  int   `json:"digit"`
+	Pixels []int `json:"pixels"`
+}
+
+// waitDone polls window.qdiff.done.
+func waitDone(ctx context.Context) (map[string]any, error) {
+	done, err := chromedp.Run(ctx, chromedp.Poll[map[string]any](`window.qdiff && window.qdiff.done`,
+		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(3*time.Minute)))
+	if err != nil {
+		// say what the page shows
+		msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('error').textContent + ' | progress ' + document.getElementById('progress').value`))
+		return nil, fmt.Errorf("%w (page: %s)", err, msg)
+	}
+	return done, nil
+}
+
+// TestE2E_GenerateMatchesWazero generates W8A8 digits in Chromium and
+// compares their bytes with the engine's, which the wazero harness shows
+// equal to the wasip1 SIMD build's (models.TestEngine_WasmStep and
+// `qdiff generate`).
+func TestE2E_GenerateMatchesWazero(t *testing.T) {
+	srv, nets := e2eSite(t)
+	ctx, consoleErrors := browser(t)
+	url := srv.URL + "/?precision=w8a8&n=3&steps=4&guidance=2&seed=11&digit=-1&autostart=1"
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	done, err := waitDone(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done["ok"] != true {
+		t.Fatalf("generation did not finish: %v (console: %v)", done, consoleErrors())
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]pageResult](`window.qdiff.results`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 3 {
+		t.Fatalf("%d results, want 3", len(res))
+	}
+	wasmBytes := wazeroGenerate(t, nets["w8a8"], 11, 3, 4, 2)
+	for i, r := range res {
+		if r.Digit != engine.RandomDigit(uint64(11+i)) {
+			t.Errorf("image %d: digit %d, want %d", i, r.Digit, engine.RandomDigit(uint64(11+i)))
+		}
+		want := wasmBytes[i]
+		if len(r.Pixels) != len(want) {
+			t.Fatalf("image %d: %d pixels", i, len(r.Pixels))
+		}
+		for p := range want {
+			if byte(r.Pixels[p]) != want[p] {
+				t.Fatalf("image %d pixel %d: browser %d, wazero %d", i, p, r.Pixels[p], want[p])
+			}
+		}
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+	t.Logf("3 W8A8 images byte-identical between Chromium and wazero; %v", done)
+}
+
+// wazeroGenerate runs the wasip1 SIMD engine guest under wazero.
+func wazeroGenerate(t *testing.T, n *engine.Net, seed uint64, count, steps int, w float64) [][]byte {
+	t.Helper()
+	b, err := n.Encode(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.safetensors")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	wasm := filepath.Join(dir, "g.wasm")
+	if err := wazerotestBuild(ctx, wasm); err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for i := 0; i < count; i++ {
+		s := seed + uint64(i)
+		px, err := wazerotestRun(ctx, wasm, "generate", p, fmt.Sprint(s), fmt.Sprint(engine.RandomDigit(s)), fmt.Sprint(steps), fmt.Sprint(w))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, px)
+	}
+	return out
+}
+
+func TestE2E_BadParamsAndCancel(t *testing.T) {
+	srv, _ := e2eSite(t)
+	ctx, consoleErrors := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?steps=abc&digit=12&bogus=1"), chromedp.WaitVisible(`#error`)); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(`#error`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"steps=abc", "digit=12", "bogus"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error message %q does not mention %q", msg, want)
+		}
+	}
+	// a long run, canceled once the first step has been drawn
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/?precision=fp32&n=16&steps=200&autostart=1"),
+		chromedp.Steps(chromedp.Poll[chromedp.Void](`document.getElementById('progress').value > 0`,
+			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(2*time.Minute))),
+		chromedp.Click(`#cancel`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	done, err := waitDone(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done["canceled"] != true {
+		t.Errorf("done = %v, want canceled", done)
+	}
+	workers, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.qdiff.state.workers.length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if workers != 0 {
+		t.Errorf("%d workers still running after cancel", workers)
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}

@@ -1,0 +1,238 @@
+// qdiff page: downloads and verifies weights, runs a pool of wasm workers,
+// draws every denoising step.
+'use strict';
+(() => {
+  const manifest = JSON.parse(document.getElementById('manifest').textContent);
+  const $ = (id) => document.getElementById(id);
+  const form = $('controls');
+  const errBox = $('error');
+  const limits = {
+    digit: [-1, 9], n: [1, 16], steps: [1, 1000], guidance: [0, 50], seed: [0, 2 ** 53],
+  };
+  const state = { workers: [], bytesDownloaded: 0, running: false, runId: 0 };
+  window.qdiff = { state, done: null, results: [] }; // for tests and curious people
+
+  function showError(msg) {
+    errBox.textContent = msg;
+    errBox.hidden = !msg;
+  }
+
+  // URL parameters override the form; bad ones are reported, not applied.
+  function applyParams() {
+    const p = new URLSearchParams(location.search);
+    const bad = [];
+    for (const [k, v] of p) {
+      if (k === 'precision') {
+        if (manifest.models.some((m) => m.precision === v)) form.elements.precision.value = v;
+        else bad.push(`precision=${v} (want ${manifest.models.map((m) => m.precision).join(', ')})`);
+        continue;
+      }
+      if (k === 'autostart') continue;
+      if (!(k in limits)) { bad.push(`${k} (unknown parameter)`); continue; }
+      const x = Number(v);
+      const [lo, hi] = limits[k];
+      if (v === '' || !Number.isInteger(k === 'guidance' ? Math.round(x * 2) : x) || x < lo || x > hi) {
+        bad.push(`${k}=${v} (want ${lo}..${hi})`);
+        continue;
+      }
+      form.elements[k].value = String(x);
+    }
+    if (bad.length) showError(`Ignored URL parameters: ${bad.join('; ')}`);
+    return p.get('autostart') === '1' && !bad.length;
+  }
+
+  function readForm() {
+    const f = form.elements;
+    const o = {
+      digit: Number(f.digit.value), n: Number(f.n.value), steps: Number(f.steps.value),
+      guidance: Number(f.guidance.value), seed: Number(f.seed.value), precision: f.precision.value,
+    };
+    for (const k of Object.keys(limits)) {
+      const [lo, hi] = limits[k];
+      if (!Number.isFinite(o[k]) || o[k] < lo || o[k] > hi) throw new Error(`${k} must be between ${lo} and ${hi}`);
+    }
+    if (!Number.isInteger(o.n) || !Number.isInteger(o.steps) || !Number.isInteger(o.seed)) throw new Error('images, steps and seed must be whole numbers');
+    return o;
+  }
+
+  async function sha256Hex(buf) {
+    const d = await crypto.subtle.digest('SHA-256', buf);
+    return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  // Weights: Cache API first, else download with progress; always verified.
+  const weightCache = new Map();
+  async function weights(precision) {
+    if (weightCache.has(precision)) return weightCache.get(precision);
+    const m = manifest.models.find((x) => x.precision === precision);
+    if (!m) throw new Error(`no ${precision} model on this site`);
+    const url = new URL(m.url, location.href).href;
+    let cache = null;
+    try { cache = await caches.open('qdiff-weights-v1'); } catch (_) { /* no Cache API (file:// or private mode) */ }
+    let buf = null;
+    const hit = cache && await cache.match(url);
+    if (hit) buf = await hit.arrayBuffer();
+    if (!buf) {
+      $('download').hidden = false;
+      $('download-label').textContent = `Downloading ${precision.toUpperCase()} weights`;
+      const resp = await fetch(url);
+      if (!resp.ok) throw new Error(`weights download failed: HTTP ${resp.status}`);
+      const reader = resp.body.getReader();
+      const parts = [];
+      let got = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        got += value.length;
+        $('download-bar').value = got / m.bytes;
+      }
+      const out = new Uint8Array(got);
+      let off = 0;
+      for (const p of parts) { out.set(p, off); off += p.length; }
+      buf = out.buffer;
+      state.bytesDownloaded += got;
+      $('download').hidden = true;
+      if (await sha256Hex(buf) !== m.sha256) throw new Error('weights failed their sha256 check; reload the page');
+      if (cache) await cache.put(url, new Response(buf.slice(0)));
+    } else if (await sha256Hex(buf) !== m.sha256) {
+      await cache.delete(url);
+      throw new Error('cached weights failed their sha256 check; reload the page');
+    }
+    $('t-bytes').textContent = `${(state.bytesDownloaded / 1e6).toFixed(2)} MB`;
+    weightCache.set(precision, buf);
+    return buf;
+  }
+
+  function startWorker() {
+    const w = new Worker(manifest.worker);
+    const wasm = new URL(manifest.wasm, location.href).href;
+    const wasmExec = new URL(manifest.wasmExec, location.href).href;
+    const ready = new Promise((resolve, reject) => {
+      w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.error)));
+      w.onerror = (e) => reject(new Error(e.message || 'worker failed to start'));
+    });
+    w.postMessage({ type: 'init', wasm, wasmExec });
+    return { w, ready, loaded: new Set() };
+  }
+
+  function pool() {
+    const n = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
+    while (state.workers.length < n) state.workers.push(startWorker());
+    $('t-workers').textContent = String(n);
+    return state.workers;
+  }
+
+  function stopWorkers() {
+    for (const x of state.workers) x.w.terminate();
+    state.workers = [];
+  }
+
+  function draw(canvas, pixels) {
+    const ctx = canvas.getContext('2d');
+    const img = ctx.createImageData(28, 28);
+    for (let i = 0; i < 784; i++) {
+      const v = pixels[i];
+      img.data[4 * i] = v; img.data[4 * i + 1] = v; img.data[4 * i + 2] = v; img.data[4 * i + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+  }
+
+  function call(worker, msg, onStep) {
+    return new Promise((resolve, reject) => {
+      worker.w.onmessage = (e) => {
+        const d = e.data;
+        if (d.type === 'step') onStep && onStep(d);
+        else if (d.type === 'loaded') (d.error ? reject(new Error(d.error)) : resolve(d));
+        else if (d.type === 'done') resolve(d);
+        else if (d.type === 'error') reject(new Error(d.error));
+      };
+      worker.w.onerror = (e) => reject(new Error(e.message || 'worker error'));
+      worker.w.postMessage(msg);
+    });
+  }
+
+  async function run() {
+    showError('');
+    let o;
+    try { o = readForm(); } catch (e) { showError(e.message); return; }
+    const runId = ++state.runId;
+    state.running = true;
+    $('generate').disabled = true;
+    $('cancel').disabled = false;
+    window.qdiff.results = [];
+    const grid = $('grid');
+    grid.textContent = '';
+    const cells = [];
+    for (let i = 0; i < o.n; i++) {
+      const fig = document.createElement('figure');
+      const c = document.createElement('canvas');
+      c.width = 28; c.height = 28;
+      const cap = document.createElement('figcaption');
+      cap.textContent = `seed ${o.seed + i}`;
+      fig.append(c, cap);
+      grid.append(fig);
+      cells.push({ c, cap });
+    }
+    const progress = $('progress');
+    progress.value = 0;
+    const t0 = performance.now();
+    try {
+      const buf = await weights(o.precision);
+      const ws = pool();
+      await Promise.all(ws.map((x) => x.ready));
+      const key = o.precision;
+      await Promise.all(ws.map(async (x) => {
+        if (!x.loaded.has(key)) { await call(x, { type: 'load', key, bytes: buf.slice(0) }); x.loaded.add(key); }
+      }));
+      let stepsDone = 0;
+      const total = o.n * o.steps;
+      let next = 0;
+      const stepMs = [];
+      await Promise.all(ws.map(async (x) => {
+        while (next < o.n && runId === state.runId) {
+          const i = next++;
+          const r = await call(x, { type: 'generate', id: i, key, digit: o.digit, steps: o.steps, guidance: o.guidance, seed: o.seed + i }, (d) => {
+            draw(cells[i].c, d.pixels);
+            stepsDone++;
+            progress.value = stepsDone / total;
+          });
+          draw(cells[i].c, r.pixels);
+          cells[i].cap.textContent = `digit ${r.digit} · seed ${o.seed + i}`;
+          stepMs.push(r.ms / o.steps);
+          window.qdiff.results[i] = { seed: o.seed + i, digit: r.digit, pixels: Array.from(r.pixels) };
+        }
+      }));
+      const secs = (performance.now() - t0) / 1000;
+      const avg = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
+      $('t-step').textContent = `${avg.toFixed(1)} ms (${o.precision.toUpperCase()})`;
+      $('t-ips').textContent = (o.n / secs).toFixed(2);
+      window.qdiff.done = { ok: true, seconds: secs, msPerStep: avg };
+    } catch (e) {
+      if (runId === state.runId) {
+        showError(`Generation failed: ${e.message}`);
+        window.qdiff.done = { ok: false, error: e.message };
+      }
+    } finally {
+      if (runId === state.runId) {
+        state.running = false;
+        $('generate').disabled = false;
+        $('cancel').disabled = true;
+      }
+    }
+  }
+
+  function cancel() {
+    state.runId++;
+    stopWorkers();
+    state.running = false;
+    $('generate').disabled = false;
+    $('cancel').disabled = true;
+    showError('Canceled.');
+    window.qdiff.done = { ok: false, canceled: true };
+  }
+
+  form.addEventListener('submit', (e) => { e.preventDefault(); if (!state.running) run(); });
+  $('cancel').addEventListener('click', cancel);
+  if (applyParams()) run();
+})();

@@ -1,0 +1,123 @@
+//go:build js && wasm
+
+// Command wasm is qdiff's browser program (GOOS=js GOARCH=wasm, SIMD128).
+// It runs inside a Web Worker and talks to JavaScript only through
+// github.com/hack-pad/safejs. It defines, on the worker's global object:
+//
+//	qdiffLoad(key, bytes)  -> "" or an error message
+//	    decodes engine weights (a Uint8Array, already sha256-checked) under key
+//	qdiffGenerate(key, digit, steps, guidance, seed, onStep) -> {pixels, digit, ms, error}
+//	    draws one 28x28 digit (digit -1: engine.RandomDigit(seed)) with DDIM,
+//	    calling onStep(step, steps, x0Pixels) after every step
+//
+// and calls qdiffReady() once they exist.
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hack-pad/safejs"
+	"github.com/qdiff/qdiff/models/engine"
+)
+
+var nets = map[string]*engine.Net{}
+
+func main() {
+	g := safejs.Global()
+	if err := export(g, "qdiffLoad", load); err != nil {
+		panic(err)
+	}
+	if err := export(g, "qdiffGenerate", generate); err != nil {
+		panic(err)
+	}
+	if ready, err := g.Get("qdiffReady"); err == nil && ready.Type() == safejs.TypeFunction {
+		ready.Invoke()
+	}
+	select {}
+}
+
+func export(g safejs.Value, name string, fn func(args []safejs.Value) (any, error)) error {
+	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		v, err := fn(args)
+		if err != nil {
+			return map[string]any{"error": err.Error()}
+		}
+		return v
+	})
+	if err != nil {
+		return err
+	}
+	return g.Set(name, f.Value())
+}
+
+func load(args []safejs.Value) (any, error) {
+	if len(args) != 2 {
+		return nil, fmt.Errorf("qdiffLoad(key, bytes) takes 2 arguments, got %d", len(args))
+	}
+	key, err := args[0].String()
+	if err != nil {
+		return nil, fmt.Errorf("qdiffLoad: key: %w", err)
+	}
+	n, err := args[1].Length()
+	if err != nil || n <= 0 || n > 64<<20 {
+		return nil, fmt.Errorf("qdiffLoad: weights must be a Uint8Array of at most 64 MiB")
+	}
+	b := make([]byte, n)
+	if _, err := safejs.CopyBytesToGo(b, args[1]); err != nil {
+		return nil, fmt.Errorf("qdiffLoad: %w", err)
+	}
+	net, err := engine.Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	nets[key] = net
+	return map[string]any{"precision": net.Prec.String()}, nil
+}
+
+func generate(args []safejs.Value) (any, error) {
+	req, err := parseGenerate(args)
+	if err != nil {
+		return nil, err
+	}
+	net, ok := nets[req.key]
+	if !ok {
+		return nil, fmt.Errorf("model %q is not loaded", req.key)
+	}
+	digit := req.digit
+	if digit < 0 {
+		digit = engine.RandomDigit(req.seed)
+	}
+	t0 := time.Now()
+	x, err := net.Generate(engine.DefaultSchedule(), req.seed, digit, req.steps, req.guidance, func(i int, x0 []float32) bool {
+		if req.onStep.IsUndefined() {
+			return true
+		}
+		px, err := toJS(engine.Pixels(x0))
+		if err == nil {
+			_, err = req.onStep.Invoke(i+1, req.steps, px)
+		}
+		return err == nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	px, err := toJS(engine.Pixels(x))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"pixels": px, "digit": digit, "ms": float64(time.Since(t0).Microseconds()) / 1000}, nil
+}
+
+func toJS(b []byte) (safejs.Value, error) {
+	u8, err := safejs.Global().Get("Uint8Array")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	arr, err := u8.New(len(b))
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	_, err = safejs.CopyBytesToJS(arr, b)
+	return arr, err
+}
