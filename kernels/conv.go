@@ -39,7 +39,15 @@ func (s ConvShape) direct() bool { return s.KSize == 1 && s.Stride == 1 }
 // int8 image, rows ordered (kh, kw, c); padded positions hold pad (the
 // activation zero point, so that they are real zeros).
 func Im2colI8(s ConvShape, x []int8, pad int8, col []int8) error {
-	const op = "Im2colI8"
+	return checkedIm2col("Im2colI8", s, x, pad, col)
+}
+
+// Im2colF32 is Im2colI8 for float32 images (padding 0).
+func Im2colF32(s ConvShape, x []float32, col []float32) error {
+	return checkedIm2col("Im2colF32", s, x, 0, col)
+}
+
+func checkedIm2col[E int8 | float32](op string, s ConvShape, x []E, pad E, col []E) error {
 	if err := s.check(op); err != nil {
 		return err
 	}
@@ -49,15 +57,17 @@ func Im2colI8(s ConvShape, x []int8, pad int8, col []int8) error {
 	if err := needLen(op, "col", len(col), s.M()*s.K()); err != nil {
 		return err
 	}
-	im2colI8(s, x, pad, col)
+	im2col(s, s.Cin, x, pad, col)
 	return nil
 }
 
-// col[oy*Wo+ox, (kh*KSize+kw)*Cin+c] = x[oy*S+kh-P, ox*S+kw-P, c]
-func im2colI8(s ConvShape, x []int8, pad int8, col []int8) {
+// im2col gathers, for each output pixel, the KSize*KSize input pixels of c
+// elements each (channels, or packed sign words), pad outside the image.
+// col[oy*Wo+ox, (kh*KSize+kw)*c+i] = x[oy*S+kh-P, ox*S+kw-P, i]
+func im2col[E any](s ConvShape, c int, x []E, pad E, col []E) {
 	ho, wo := s.Out()
-	p, k, c := s.Pad(), s.KSize, s.Cin
-	kk := s.K()
+	p, k := s.Pad(), s.KSize
+	kk := k * k * c
 	for oy := 0; oy < ho; oy++ {
 		for ox := 0; ox < wo; ox++ {
 			row := col[(oy*wo+ox)*kk : (oy*wo+ox+1)*kk]
@@ -84,50 +94,49 @@ func im2colI8(s ConvShape, x []int8, pad int8, col []int8) {
 // GemmI8; output NHWC [Ho,Wo,Cout] in outF or outQ. col is scratch of
 // M*K int8s (or nil), acc of M*Cout int32s (or nil).
 func ConvI8(s ConvShape, x []int8, w *Q8Matrix, e *Epilogue, col []int8, acc []int32, outF []float32, outQ []int8) error {
-	const op = "ConvI8"
-	if err := s.check(op); err != nil {
+	if w == nil {
+		return shapeErr("ConvI8", "nil weights")
+	}
+	a, err := convInput("ConvI8", s, x, w.N, w.K, e, col)
+	if err != nil {
 		return err
-	}
-	if w == nil || w.N != s.Cout || w.K != s.K() {
-		return shapeErr(op, "weights must be %dx%d", s.Cout, s.K())
-	}
-	if err := needLen(op, "x", len(x), s.H*s.W*s.Cin); err != nil {
-		return err
-	}
-	a := x
-	if !s.direct() {
-		if col == nil {
-			col = make([]int8, s.M()*s.K())
-		}
-		if err := Im2colI8(s, x, int8(e.AZero), col); err != nil {
-			return err
-		}
-		a = col
 	}
 	return GemmI8(s.M(), a, w, e, acc, outF, outQ)
 }
 
 // ConvW4 is ConvI8 with 4-bit weights.
 func ConvW4(s ConvShape, x []int8, w *Q4Matrix, e *Epilogue, col []int8, acc []int32, outF []float32, outQ []int8) error {
-	const op = "ConvW4"
-	if err := s.check(op); err != nil {
+	if w == nil {
+		return shapeErr("ConvW4", "nil weights")
+	}
+	a, err := convInput("ConvW4", s, x, w.N, w.K, e, col)
+	if err != nil {
 		return err
-	}
-	if w == nil || w.N != s.Cout || w.K != s.K() {
-		return shapeErr(op, "weights must be %dx%d", s.Cout, s.K())
-	}
-	if err := needLen(op, "x", len(x), s.H*s.W*s.Cin); err != nil {
-		return err
-	}
-	a := x
-	if !s.direct() {
-		if col == nil {
-			col = make([]int8, s.M()*s.K())
-		}
-		if err := Im2colI8(s, x, int8(e.AZero), col); err != nil {
-			return err
-		}
-		a = col
 	}
 	return GemmW4(s.M(), a, w, e, acc, outF, outQ)
+}
+
+// convInput checks an 8-bit conv and returns its GEMM operand: x itself
+// for 1x1 stride-1 convs, else its im2col (into col, or a new slice).
+func convInput(op string, s ConvShape, x []int8, n, k int, e *Epilogue, col []int8) ([]int8, error) {
+	if err := s.check(op); err != nil {
+		return nil, err
+	}
+	if n != s.Cout || k != s.K() {
+		return nil, shapeErr(op, "weights are %dx%d, the conv needs %dx%d", n, k, s.Cout, s.K())
+	}
+	if err := needLen(op, "x", len(x), s.H*s.W*s.Cin); err != nil {
+		return nil, err
+	}
+	if s.direct() {
+		return x, nil
+	}
+	if col == nil {
+		col = make([]int8, s.M()*s.K())
+	}
+	if err := needLen(op, "col", len(col), s.M()*s.K()); err != nil {
+		return nil, err
+	}
+	im2col(s, s.Cin, x, int8(e.AZero), col)
+	return col, nil
 }

@@ -10,36 +10,6 @@ import "math/bits"
 // B1ConvWords is the number of words in one im2col row of s.
 func (s ConvShape) B1ConvWords() int { return s.KSize * s.KSize * B1Words(s.Cin) }
 
-// im2colB1 writes packed im2col rows and, per output pixel, the number of
-// padded (outside the image) positions times Cin in npad; padded pixels
-// are encoded as +1 (clear bits).
-func im2colB1(s ConvShape, x []uint64, col []uint64, npad []int32) {
-	ho, wo := s.Out()
-	p, k, cw := s.Pad(), s.KSize, B1Words(s.Cin)
-	kw := s.B1ConvWords()
-	for oy := 0; oy < ho; oy++ {
-		for ox := 0; ox < wo; ox++ {
-			m := oy*wo + ox
-			row := col[m*kw : (m+1)*kw]
-			var np int32
-			for kh := 0; kh < k; kh++ {
-				iy := oy*s.Stride + kh - p
-				for kx := 0; kx < k; kx++ {
-					ix := ox*s.Stride + kx - p
-					dst := row[(kh*k+kx)*cw : (kh*k+kx+1)*cw]
-					if iy < 0 || iy >= s.H || ix < 0 || ix >= s.W {
-						clear(dst)
-						np += int32(s.Cin)
-						continue
-					}
-					copy(dst, x[(iy*s.W+ix)*cw:(iy*s.W+ix+1)*cw])
-				}
-			}
-			npad[m] = np
-		}
-	}
-}
-
 // ConvB1 is a binary convolution of one packed NHWC sign image x
 // [H, W, B1Words(Cin)] with sign weights w (N = Cout, K = KSize*KSize*Cin,
 // Words = s.B1ConvWords()). Zero padding is exact: padded positions,
@@ -50,7 +20,7 @@ func im2colB1(s ConvShape, x []uint64, col []uint64, npad []int32) {
 // out receives int32 dot products [Ho*Wo, Cout].
 func ConvB1(s ConvShape, x []uint64, w *B1Matrix, out []int32) error {
 	const op = "ConvB1"
-	col, npad, err := convB1Prep(op, s, x, w)
+	col, err := convB1Prep(op, s, x, w)
 	if err != nil {
 		return err
 	}
@@ -58,7 +28,7 @@ func ConvB1(s ConvShape, x []uint64, w *B1Matrix, out []int32) error {
 		return err
 	}
 	gemmB1Fast(s.M(), w.N, w.Words, int32(w.K), col, w.Data, out)
-	padFixB1(s, w, npad, out)
+	padFixB1(s, w, out)
 	return nil
 }
 
@@ -66,7 +36,7 @@ func ConvB1(s ConvShape, x []uint64, w *B1Matrix, out []int32) error {
 // image [Ho, Wo, B1Words(Cout)] for the next binary layer.
 func ConvB1Sign(s ConvShape, x []uint64, w *B1Matrix, th *Threshold, out []uint64) error {
 	const op = "ConvB1Sign"
-	col, npad, err := convB1Prep(op, s, x, w)
+	col, err := convB1Prep(op, s, x, w)
 	if err != nil {
 		return err
 	}
@@ -78,52 +48,53 @@ func ConvB1Sign(s ConvShape, x []uint64, w *B1Matrix, th *Threshold, out []uint6
 	}
 	acc := make([]int32, s.M()*s.Cout)
 	gemmB1Fast(s.M(), w.N, w.Words, int32(w.K), col, w.Data, acc)
-	padFixB1(s, w, npad, acc)
+	padFixB1(s, w, acc)
 	th.pack(s.M(), s.Cout, acc, out)
 	return nil
 }
 
-func convB1Prep(op string, s ConvShape, x []uint64, w *B1Matrix) ([]uint64, []int32, error) {
+func convB1Prep(op string, s ConvShape, x []uint64, w *B1Matrix) ([]uint64, error) {
 	if err := s.check(op); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if w == nil || w.N != s.Cout || w.K != s.K() || w.Words != s.B1ConvWords() {
-		return nil, nil, shapeErr(op, "weights must be %d rows of %d words holding %d signs", s.Cout, s.B1ConvWords(), s.K())
+		return nil, shapeErr(op, "weights must be %d rows of %d words holding %d signs", s.Cout, s.B1ConvWords(), s.K())
 	}
 	if err := needLen(op, "W", len(w.Data), w.N*w.Words); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := needLen(op, "x", len(x), s.H*s.W*B1Words(s.Cin)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	col := make([]uint64, s.M()*w.Words)
-	npad := make([]int32, s.M())
-	im2colB1(s, x, col, npad)
-	return col, npad, nil
+	im2col(s, B1Words(s.Cin), x, 0, col) // padded pixels: clear bits, +1
+	return col, nil
 }
 
 // padFixB1 removes the padded positions' contribution from border pixels.
-func padFixB1(s ConvShape, w *B1Matrix, npad []int32, out []int32) {
+func padFixB1(s ConvShape, w *B1Matrix, out []int32) {
 	ho, wo := s.Out()
 	p, k, cw := s.Pad(), s.KSize, B1Words(s.Cin)
 	mask := make([]uint64, w.Words)
 	for oy := 0; oy < ho; oy++ {
 		for ox := 0; ox < wo; ox++ {
 			m := oy*wo + ox
-			if npad[m] == 0 {
-				continue
-			}
 			clear(mask)
+			var npad int32
 			for kh := 0; kh < k; kh++ {
 				iy := oy*s.Stride + kh - p
 				for kx := 0; kx < k; kx++ {
 					ix := ox*s.Stride + kx - p
 					if iy < 0 || iy >= s.H || ix < 0 || ix >= s.W {
+						npad += int32(s.Cin)
 						for c := 0; c < s.Cin; c++ {
 							mask[(kh*k+kx)*cw+c/B1WordBits] |= 1 << (c % B1WordBits)
 						}
 					}
 				}
+			}
+			if npad == 0 {
+				continue
 			}
 			for n := 0; n < w.N; n++ {
 				row := w.Data[n*w.Words : (n+1)*w.Words]
@@ -131,7 +102,7 @@ func padFixB1(s ConvShape, w *B1Matrix, npad []int32, out []int32) {
 				for i, mw := range mask {
 					neg += bits.OnesCount64(row[i] & mw)
 				}
-				out[m*w.N+n] -= npad[m] - 2*int32(neg)
+				out[m*w.N+n] -= npad - 2*int32(neg)
 			}
 		}
 	}

@@ -9,22 +9,11 @@ var gemmI8Fast = gemmI8Ref
 // exactly one of them is given. acc is scratch of at least M*N int32s, or
 // nil to allocate.
 func GemmI8(m int, a []int8, w *Q8Matrix, e *Epilogue, acc []int32, outF []float32, outQ []int8) error {
-	const op = "GemmI8"
 	if w == nil {
-		return shapeErr(op, "nil weights")
+		return shapeErr("GemmI8", "nil weights")
 	}
-	if err := positive(op, m, w.N, w.K); err != nil {
-		return err
-	}
-	if err := needLen(op, "A", len(a), m*w.K); err != nil {
-		return err
-	}
-	if err := e.check(op, m, w.N, outF, outQ); err != nil {
-		return err
-	}
-	if acc == nil {
-		acc = make([]int32, m*w.N)
-	} else if err := needLen(op, "acc", len(acc), m*w.N); err != nil {
+	acc, err := checkQGemm("GemmI8", m, w.N, w.K, a, e, acc, outF, outQ)
+	if err != nil {
 		return err
 	}
 	gemmI8Fast(m, w.N, w.K, a, w.Data, acc)
@@ -50,4 +39,22 @@ func GemmI8Acc(m, n, k int, a, wt []int8, acc []int32) error {
 	}
 	gemmI8Fast(m, n, k, a, wt, acc)
 	return nil
+}
+
+// checkQGemm checks an 8-bit product's operands and returns its int32
+// scratch (acc, or a new slice).
+func checkQGemm(op string, m, n, k int, a []int8, e *Epilogue, acc []int32, outF []float32, outQ []int8) ([]int32, error) {
+	if err := positive(op, m, n, k); err != nil {
+		return nil, err
+	}
+	if err := needLen(op, "A", len(a), m*k); err != nil {
+		return nil, err
+	}
+	if err := e.check(op, m, n, outF, outQ); err != nil {
+		return nil, err
+	}
+	if acc == nil {
+		return make([]int32, m*n), nil
+	}
+	return acc, needLen(op, "acc", len(acc), m*n)
 }

@@ -84,21 +84,11 @@ func GemmW4(m int, a []int8, w *Q4Matrix, e *Epilogue, acc []int32, outF []float
 	if w == nil {
 		return shapeErr(op, "nil weights")
 	}
-	if err := positive(op, m, w.N, w.K); err != nil {
-		return err
-	}
-	if err := needLen(op, "A", len(a), m*w.K); err != nil {
+	acc, err := checkQGemm(op, m, w.N, w.K, a, e, acc, outF, outQ)
+	if err != nil {
 		return err
 	}
 	if err := needLen(op, "W", len(w.Data), w.N*w.KP()/2); err != nil {
-		return err
-	}
-	if err := e.check(op, m, w.N, outF, outQ); err != nil {
-		return err
-	}
-	if acc == nil {
-		acc = make([]int32, m*w.N)
-	} else if err := needLen(op, "acc", len(acc), m*w.N); err != nil {
 		return err
 	}
 	gemmW4Fast(m, w.N, w.K, a, w.Data, acc)

@@ -133,22 +133,19 @@ func ImagesToT(d *Dataset, idx []int, shift func() (int, int)) *T {
 // predicted right.
 func (c *Classifier) Accuracy(d *Dataset) (float64, error) {
 	right := 0
-	for i0 := 0; i0 < d.N; i0 += 250 {
-		idx := make([]int, 0, 250)
-		for j := i0; j < min(i0+250, d.N); j++ {
-			idx = append(idx, j)
-		}
+	err := inBatches(d.N, 250, func(idx []int) error {
 		lg, err := c.Forward(ImagesToT(d, idx, nil))
 		if err != nil {
-			return 0, err
+			return err
 		}
 		for b, j := range idx {
 			if argmax(lg.D[b*10:(b+1)*10]) == int(d.Labels[j]) {
 				right++
 			}
 		}
-	}
-	return float64(right) / float64(d.N), nil
+		return nil
+	})
+	return float64(right) / float64(d.N), err
 }
 
 func argmax(v []float32) int {

@@ -51,16 +51,13 @@ func (c *Classifier) ClassifyBatch(x *T) ([][]float64, [][]float64, error) {
 // DatasetStats returns the classifier feature statistics of a dataset.
 func DatasetStats(c *Classifier, d *Dataset) (*FeatureStats, error) {
 	var feats [][]float64
-	for i0 := 0; i0 < d.N; i0 += 250 {
-		idx := make([]int, 0, 250)
-		for j := i0; j < min(i0+250, d.N); j++ {
-			idx = append(idx, j)
-		}
+	err := inBatches(d.N, 250, func(idx []int) error {
 		f, _, err := c.ClassifyBatch(ImagesToT(d, idx, nil))
-		if err != nil {
-			return nil, err
-		}
 		feats = append(feats, f...)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return Stats(feats)
 }
@@ -124,4 +121,18 @@ func argmax64(v []float64) int {
 		}
 	}
 	return best
+}
+
+// inBatches calls f with consecutive index batches of at most size covering [0, n).
+func inBatches(n, size int, f func(idx []int) error) error {
+	for i0 := 0; i0 < n; i0 += size {
+		idx := make([]int, 0, size)
+		for j := i0; j < min(i0+size, n); j++ {
+			idx = append(idx, j)
+		}
+		if err := f(idx); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -95,7 +95,9 @@ func (c *Conv) apply(n *Net, x []float32, h, w int) ([]float32, int, int, error)
 		a := x
 		if !(c.KSize == 1 && c.Stride == 1) {
 			sc.col = grow(sc.col, s.M()*s.K())
-			im2colF32(s, x, sc.col)
+			if err := kernels.Im2colF32(s, x, sc.col); err != nil {
+				return nil, 0, 0, fmt.Errorf("%s: %w", c.Name, err)
+			}
 			a = sc.col
 		}
 		for i := 0; i < ho*wo; i++ {
@@ -123,30 +125,6 @@ func (c *Conv) apply(n *Net, x []float32, h, w int) ([]float32, int, int, error)
 		}
 	}
 	return out, ho, wo, nil
-}
-
-// im2colF32 is the float32 twin of kernels.Im2colI8 (zero padding).
-func im2colF32(s kernels.ConvShape, x []float32, col []float32) {
-	ho, wo := s.Out()
-	p, k, c := s.Pad(), s.KSize, s.Cin
-	kk := s.K()
-	for oy := 0; oy < ho; oy++ {
-		for ox := 0; ox < wo; ox++ {
-			row := col[(oy*wo+ox)*kk : (oy*wo+ox+1)*kk]
-			for kh := 0; kh < k; kh++ {
-				iy := oy*s.Stride + kh - p
-				for kw := 0; kw < k; kw++ {
-					ix := ox*s.Stride + kw - p
-					dst := row[(kh*k+kw)*c : (kh*k+kw+1)*c]
-					if iy < 0 || iy >= s.H || ix < 0 || ix >= s.W {
-						clear(dst)
-						continue
-					}
-					copy(dst, x[(iy*s.W+ix)*c:(iy*s.W+ix+1)*c])
-				}
-			}
-		}
-	}
 }
 
 // GN is GroupNorm with per-channel gamma and beta.
@@ -190,7 +168,7 @@ func (c *Conv) ApplyFloat(x []float32, h, wd int, w []float32) []float32 {
 	a := x
 	if !(c.KSize == 1 && c.Stride == 1) {
 		a = make([]float32, s.M()*s.K())
-		im2colF32(s, x, a)
+		kernels.Im2colF32(s, x, a)
 	}
 	for i := 0; i < ho*wo; i++ {
 		copy(out[i*c.Cout:(i+1)*c.Cout], c.Bias)
