@@ -116,7 +116,7 @@ func eval(args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	sf.add(fs)
 	cls := fs.String("classifier", "models/zoo/classifier.fp32.safetensors", "FP classifier")
-	n := fs.Int("n", 10000, "samples (n/10 per class)")
+	n := fs.Int("n", 10000, "samples (n/10 per class); 0 with -floor reports only the floor")
 	batch := fs.Int("batch", 100, "samples per sampler batch")
 	floor := fs.Bool("floor", false, "also report FD-MNIST between the MNIST train and test sets")
 	if err := fs.Parse(args); err != nil {
@@ -130,9 +130,11 @@ func eval(args []string) error {
 	if err != nil {
 		return err
 	}
-	u, _, err := models.LoadUNet(sf.model)
-	if err != nil {
-		return err
+	var u *models.UNet
+	if *n > 0 || !*floor {
+		if u, _, err = models.LoadUNet(sf.model); err != nil {
+			return err
+		}
 	}
 	dir, err := models.MNISTDir()
 	if err != nil {
@@ -160,6 +162,9 @@ func eval(args []string) error {
 			return err
 		}
 		fmt.Printf("FD-MNIST floor (train vs test, %d vs %d images): %.3f\n", train.N, test.N, fd)
+		if *n == 0 {
+			return nil
+		}
 	}
 	res, err := models.Evaluate(u, models.DefaultSchedule(), c, ref, *n, *batch, o, sf.seed, os.Stderr)
 	if err != nil {
