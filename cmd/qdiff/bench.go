@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -8,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/qdiff/qdiff/kernels"
 	"github.com/qdiff/qdiff/kernels/wazerotest"
 	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/engine"
 )
 
 func init() {
@@ -103,8 +106,74 @@ func bench(args []string) error {
 		}
 		fmt.Printf("| C[M,N]=A[M,K]xB[K,N] | %dx%dx%d (MxKxN) | %.1f | %.1f |\n", m, k, n, g[0], g[1])
 	}
+	if err := benchSteps(ctx, dir, *runs); err != nil {
+		return err
+	}
 	if *train {
 		return benchTrain(os.Stdout)
+	}
+	return nil
+}
+
+// benchSteps times one guided DDIM step (two U-Net forward passes) per
+// precision, natively and as the wasip1 SIMD build under wazero.
+func benchSteps(ctx context.Context, dir string, runs int) error {
+	wasm := filepath.Join(dir, "engine-guest-simd.wasm")
+	if err := wazerotest.Build(ctx, EngineGuestPkg, wasm, true, false); err != nil {
+		return err
+	}
+	mod, err := wazerotest.Compile(ctx, wasm)
+	if err != nil {
+		return err
+	}
+	defer mod.Close(ctx)
+	fmt.Println()
+	fmt.Println("| U-Net guided DDIM step (2 forwards) | native ms | wazero SIMD ms |")
+	fmt.Println("|---|---|---|")
+	var wz [3]float64
+	for i, prec := range []string{"engine-fp32", "w8a8", "w4a8"} {
+		path := "models/zoo/unet." + prec + ".safetensors"
+		b, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Printf("| %s | (no %s) | |\n", prec, path)
+			continue
+		}
+		n, err := engine.Decode(b)
+		if err != nil {
+			return err
+		}
+		const reps = 3
+		med := func(f func() (int64, error)) (float64, error) {
+			v := make([]float64, runs)
+			for r := range v {
+				ns, err := f()
+				if err != nil {
+					return 0, err
+				}
+				v[r] = float64(ns) / reps / 1e6
+			}
+			slices.Sort(v)
+			return v[runs/2], nil
+		}
+		nat, err := med(func() (int64, error) { return engine.TimeSteps(n, reps) })
+		if err != nil {
+			return err
+		}
+		w, err := med(func() (int64, error) {
+			var out bytes.Buffer
+			if err := mod.Run(ctx, wazerotest.Config{Args: []string{"time", wazerotest.Abs(path), strconv.Itoa(reps)}, Stdout: &out}); err != nil {
+				return 0, err
+			}
+			return strconv.ParseInt(strings.TrimSpace(out.String()), 10, 64)
+		})
+		if err != nil {
+			return err
+		}
+		wz[i] = w
+		fmt.Printf("| %s | %.1f | %.1f |\n", n.Prec, nat, w)
+	}
+	if wz[0] > 0 && wz[1] > 0 {
+		fmt.Printf("\nwazero SIMD: the FP32 step takes %.2fx the W8A8 step\n", wz[0]/wz[1])
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 )
 
 // Schedule holds the cumulative noise levels of a DDPM schedule.
@@ -126,3 +127,20 @@ func (n *Net) Generate(s *Schedule, seed uint64, label, steps int, w float64, pr
 
 // ErrCanceled is returned by Generate when progress asks to stop.
 var ErrCanceled = fmt.Errorf("engine: generation canceled")
+
+// TimeSteps runs reps guided DDIM steps (guidance 3, two forward passes
+// each) after one warm-up step and returns their total nanoseconds.
+func TimeSteps(n *Net, reps int) (int64, error) {
+	s := DefaultSchedule()
+	x := Noise(1, n.Cfg.Size*n.Cfg.Size)
+	if _, err := n.DDIMStep(s, x, 500, 450, 3, 3); err != nil {
+		return 0, err
+	}
+	t0 := time.Now()
+	for i := 0; i < reps; i++ {
+		if _, err := n.DDIMStep(s, x, 500, 450, 3, 3); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(t0).Nanoseconds(), nil
+}

@@ -3,12 +3,14 @@
 //
 //	guest step MODEL SEED T TPREV LABEL GUIDANCE
 //	guest generate MODEL SEED DIGIT STEPS GUIDANCE
+//	guest time MODEL REPS
 //
 // step loads MODEL (an engine weights file), takes x_T = Noise(SEED), runs
 // one DDIM step from T to TPREV and writes x_TPREV then x0 as
 // little-endian float32 bits on stdout. generate draws one image and
 // writes its 28*28 grey bytes (engine.Pixels), reporting each step on
-// stderr as "step I/N".
+// stderr as "step I/N". time prints the nanoseconds of REPS guided DDIM
+// steps (two forward passes each).
 package main
 
 import (
@@ -31,6 +33,9 @@ func main() {
 func run(args []string) error {
 	if len(args) == 6 && args[0] == "generate" {
 		return generate(args[1:])
+	}
+	if len(args) == 3 && args[0] == "time" {
+		return timeSteps(args[1:])
 	}
 	if len(args) != 7 || args[0] != "step" {
 		return fmt.Errorf("usage: guest step MODEL SEED T TPREV LABEL GUIDANCE")
@@ -113,4 +118,25 @@ func generate(args []string) error {
 	}
 	_, err = os.Stdout.Write(engine.Pixels(x))
 	return err
+}
+
+func timeSteps(args []string) error {
+	b, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	n, err := engine.Decode(b)
+	if err != nil {
+		return err
+	}
+	reps, err := strconv.Atoi(args[1])
+	if err != nil || reps < 1 {
+		return fmt.Errorf("bad REPS %q", args[1])
+	}
+	ns, err := engine.TimeSteps(n, reps)
+	if err != nil {
+		return err
+	}
+	fmt.Println(ns)
+	return nil
 }
