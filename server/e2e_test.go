@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
@@ -167,7 +168,7 @@ func TestE2E_GenerateMatchesWazero(t *testing.T) {
 	if len(res) != 3 {
 		t.Fatalf("%d results, want 3", len(res))
 	}
-	wasmBytes := wazeroGenerate(t, nets["w8a8"], 11, 3, 4, 2)
+	wasmBytes := wazeroGenerate(t, nets["w8a8"], 11, -1, 3, 4, 2)
 	for i, r := range res {
 		if r.Digit != engine.RandomDigit(uint64(11+i)) {
 			t.Errorf("image %d: digit %d, want %d", i, r.Digit, engine.RandomDigit(uint64(11+i)))
@@ -189,7 +190,8 @@ func TestE2E_GenerateMatchesWazero(t *testing.T) {
 }
 
 // wazeroGenerate runs the wasip1 SIMD engine guest under wazero.
-func wazeroGenerate(t *testing.T, n *engine.Net, seed uint64, count, steps int, w float64) [][]byte {
+// digit -1 draws engine.RandomDigit per image, as the page does.
+func wazeroGenerate(t *testing.T, n *engine.Net, seed uint64, digit, count, steps int, w float64) [][]byte {
 	t.Helper()
 	b, err := n.Encode(nil)
 	if err != nil {
@@ -208,13 +210,61 @@ func wazeroGenerate(t *testing.T, n *engine.Net, seed uint64, count, steps int, 
 	var out [][]byte
 	for i := 0; i < count; i++ {
 		s := seed + uint64(i)
-		px, err := wazerotestRun(ctx, wasm, "generate", p, fmt.Sprint(s), fmt.Sprint(engine.RandomDigit(s)), fmt.Sprint(steps), fmt.Sprint(w))
+		d := digit
+		if d < 0 {
+			d = engine.RandomDigit(s)
+		}
+		px, err := wazerotestRun(ctx, wasm, "generate", p, fmt.Sprint(s), fmt.Sprint(d), fmt.Sprint(steps), fmt.Sprint(w))
 		if err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, px)
 	}
 	return out
+}
+
+// TestE2E_SideBySide runs the FP32 | W8A8 comparison: both images and
+// their difference appear, and the W8A8 one matches the wazero bytes.
+func TestE2E_SideBySide(t *testing.T) {
+	srv, nets := e2eSite(t)
+	ctx, consoleErrors := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?precision=w8a8&compare=1&n=2&steps=3&guidance=2&seed=4&digit=5&autostart=1")); err != nil {
+		t.Fatal(err)
+	}
+	done, err := waitDone(ctx)
+	if err != nil || done["ok"] != true {
+		t.Fatalf("done %v, %v (console: %v)", done, err, consoleErrors())
+	}
+	type cmp struct {
+		FP32 []int   `json:"fp32"`
+		W8A8 []int   `json:"w8a8"`
+		Diff float64 `json:"meanAbsDiff"`
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]cmp](`window.qdiff.results`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	heats, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#grid figure .row canvas').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || heats != 6 {
+		t.Fatalf("%d results and %d canvases, want 2 and 6", len(res), heats)
+	}
+	want := wazeroGenerate(t, nets["w8a8"], 4, 5, 1, 3, 2)[0]
+	var d float64
+	for p := range want {
+		if byte(res[0].W8A8[p]) != want[p] {
+			t.Fatalf("W8A8 pixel %d: browser %d, wazero %d", p, res[0].W8A8[p], want[p])
+		}
+		d += math.Abs(float64(res[0].W8A8[p] - res[0].FP32[p]))
+	}
+	if math.Abs(d/784-res[0].Diff) > 1e-9 {
+		t.Errorf("page mean |difference| %v, computed %v", res[0].Diff, d/784)
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
 }
 
 func TestE2E_BadParamsAndCancel(t *testing.T) {

@@ -28,6 +28,11 @@
         continue;
       }
       if (k === 'autostart') continue;
+      if (k === 'compare') {
+        if (v === '1' || v === '0') form.elements.compare.checked = v === '1';
+        else bad.push(`compare=${v} (want 0 or 1)`);
+        continue;
+      }
       if (!(k in limits)) { bad.push(`${k} (unknown parameter)`); continue; }
       const x = Number(v);
       const [lo, hi] = limits[k];
@@ -46,6 +51,7 @@
     const o = {
       digit: Number(f.digit.value), n: Number(f.n.value), steps: Number(f.steps.value),
       guidance: Number(f.guidance.value), seed: Number(f.seed.value), precision: f.precision.value,
+      compare: f.compare.checked,
     };
     for (const k of Object.keys(limits)) {
       const [lo, hi] = limits[k];
@@ -138,6 +144,24 @@
     ctx.putImageData(img, 0, 0);
   }
 
+  // heat draws |a-b| from black through red to yellow and returns its mean.
+  function heat(canvas, a, b) {
+    const ctx = canvas.getContext('2d');
+    const img = ctx.createImageData(28, 28);
+    let sum = 0;
+    for (let i = 0; i < 784; i++) {
+      const d = Math.abs(a[i] - b[i]);
+      sum += d;
+      const t = Math.min(1, d / 64);
+      img.data[4 * i] = Math.round(255 * Math.min(1, 2 * t));
+      img.data[4 * i + 1] = Math.round(255 * Math.max(0, 2 * t - 1));
+      img.data[4 * i + 2] = 0;
+      img.data[4 * i + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    return sum / 784;
+  }
+
   function call(worker, msg, onStep) {
     return new Promise((resolve, reject) => {
       worker.w.onmessage = (e) => {
@@ -163,44 +187,72 @@
     window.qdiff.results = [];
     const grid = $('grid');
     grid.textContent = '';
+    grid.classList.toggle('compare', o.compare);
+    // compare mode: FP32 beside the chosen precision (W8A8 if FP32 was chosen)
+    const precs = o.compare ? ['fp32', o.precision === 'fp32' ? 'w8a8' : o.precision] : [o.precision];
     const cells = [];
+    const canvas = () => { const c = document.createElement('canvas'); c.width = 28; c.height = 28; return c; };
     for (let i = 0; i < o.n; i++) {
       const fig = document.createElement('figure');
-      const c = document.createElement('canvas');
-      c.width = 28; c.height = 28;
       const cap = document.createElement('figcaption');
       cap.textContent = `seed ${o.seed + i}`;
-      fig.append(c, cap);
+      const cell = { cap, c: {} };
+      if (o.compare) {
+        const row = document.createElement('div');
+        row.className = 'row';
+        const labels = document.createElement('div');
+        labels.className = 'row';
+        for (const p of precs) { cell.c[p] = canvas(); row.append(cell.c[p]); }
+        cell.heat = canvas();
+        row.append(cell.heat);
+        for (const t of [...precs.map((p) => p.toUpperCase()), '|difference|']) {
+          const sp = document.createElement('span'); sp.textContent = t; labels.append(sp);
+        }
+        fig.append(row, labels, cap);
+      } else {
+        cell.c[precs[0]] = canvas();
+        fig.append(cell.c[precs[0]], cap);
+      }
       grid.append(fig);
-      cells.push({ c, cap });
+      cells.push(cell);
     }
     const progress = $('progress');
     progress.value = 0;
     const t0 = performance.now();
     try {
-      const buf = await weights(o.precision);
+      const bufs = {};
+      for (const p of precs) bufs[p] = await weights(p);
       const ws = pool();
       await Promise.all(ws.map((x) => x.ready));
-      const key = o.precision;
       await Promise.all(ws.map(async (x) => {
-        if (!x.loaded.has(key)) { await call(x, { type: 'load', key, bytes: buf.slice(0) }); x.loaded.add(key); }
+        for (const key of precs) {
+          if (!x.loaded.has(key)) { await call(x, { type: 'load', key, bytes: bufs[key].slice(0) }); x.loaded.add(key); }
+        }
       }));
+      const jobs = [];
+      for (let i = 0; i < o.n; i++) for (const key of precs) jobs.push({ i, key });
       let stepsDone = 0;
-      const total = o.n * o.steps;
+      const total = jobs.length * o.steps;
       let next = 0;
       const stepMs = [];
       await Promise.all(ws.map(async (x) => {
-        while (next < o.n && runId === state.runId) {
-          const i = next++;
+        while (next < jobs.length && runId === state.runId) {
+          const { i, key } = jobs[next++];
           const r = await call(x, { type: 'generate', id: i, key, digit: o.digit, steps: o.steps, guidance: o.guidance, seed: o.seed + i }, (d) => {
-            draw(cells[i].c, d.pixels);
+            draw(cells[i].c[key], d.pixels);
             stepsDone++;
             progress.value = stepsDone / total;
           });
-          draw(cells[i].c, r.pixels);
+          draw(cells[i].c[key], r.pixels);
+          if (key === o.precision || !o.compare) stepMs.push(r.ms / o.steps);
+          const res = window.qdiff.results[i] || (window.qdiff.results[i] = { seed: o.seed + i, digit: r.digit });
+          res[key] = Array.from(r.pixels);
+          if (!o.compare) res.pixels = res[key];
           cells[i].cap.textContent = `digit ${r.digit} · seed ${o.seed + i}`;
-          stepMs.push(r.ms / o.steps);
-          window.qdiff.results[i] = { seed: o.seed + i, digit: r.digit, pixels: Array.from(r.pixels) };
+          if (o.compare && precs.every((p) => res[p])) {
+            res.meanAbsDiff = heat(cells[i].heat, res[precs[0]], res[precs[1]]);
+            cells[i].cap.textContent += ` · mean |difference| ${res.meanAbsDiff.toFixed(1)} grey levels`;
+          }
         }
       }));
       const secs = (performance.now() - t0) / 1000;
