@@ -1,0 +1,215 @@
+package models
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/qdiff/qdiff/kernels"
+)
+
+// BinaryKernels is a BinaryNet exported to the integer kernels: an int8
+// first conv with float thresholds, three XNOR-popcount convs with integer
+// thresholds (batch norm and sign folded), an int8 last layer on ±1.
+type BinaryKernels struct {
+	W1     *kernels.Q8Matrix
+	Bias1  []float32
+	Thr1   []float32 // first layer: +1 when y >= Thr1[c] (y <= when Flip1[c])
+	Flip1  []bool
+	B      [3]*kernels.B1Matrix
+	Th     [3]*kernels.Threshold
+	Shapes [3]kernels.ConvShape
+	W5     *kernels.Q8Matrix // 10 x 6272, input order NHWC (pixel, channel)
+	Bias5  []float32
+}
+
+// bnSign returns the float function of an eval-mode batch norm channel,
+// computed with exactly the operations of BatchNorm.Forward.
+func bnSign(b *BatchNorm, c int) func(v float32) bool {
+	mu := b.RunMean[c]
+	is := float32(1 / math.Sqrt(float64(b.RunVar[c])+float64(b.Eps)))
+	g, be := b.Gamma.W[c], b.Beta.W[c]
+	return func(v float32) bool { return (v-mu)*is*g+be >= 0 }
+}
+
+// intThreshold folds an eval-mode batch norm channel followed by sign into
+// an integer threshold over dot products in [-k, k], exactly: it searches
+// the integer where the (monotone) float function changes sign.
+func intThreshold(b *BatchNorm, c, k int) (int32, bool) {
+	pos := bnSign(b, c)
+	g := b.Gamma.W[c]
+	if g >= 0 { // non-decreasing: smallest d with pos(d)
+		lo, hi := -k, k+1
+		for lo < hi {
+			m := (lo + hi) >> 1
+			if pos(float32(m)) {
+				hi = m
+			} else {
+				lo = m + 1
+			}
+		}
+		return int32(lo), false
+	}
+	lo, hi := -k-1, k // non-increasing: largest d with pos(d)
+	for lo < hi {
+		m := (lo + hi + 1) >> 1
+		if pos(float32(m)) {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	return int32(lo), true
+}
+
+// quantRows quantizes rows [n][k] symmetrically per row to int8.
+func quantRows(n, k int, at func(r, c int) float32) (*kernels.Q8Matrix, error) {
+	data := make([]int8, n*k)
+	scale := make([]float32, n)
+	for r := 0; r < n; r++ {
+		var mx float64
+		for c := 0; c < k; c++ {
+			mx = math.Max(mx, math.Abs(float64(at(r, c))))
+		}
+		s := math.Max(mx, 1e-12) / 127
+		scale[r] = float32(s)
+		for c := 0; c < k; c++ {
+			data[r*k+c] = int8(math.Max(-127, math.Min(127, math.RoundToEven(float64(at(r, c))/s))))
+		}
+	}
+	return kernels.NewQ8Matrix(n, k, data, scale)
+}
+
+// Export converts the (trained, eval-mode) network to the kernels.
+func (n *BinaryNet) Export() (*BinaryKernels, error) {
+	bk := &BinaryKernels{Bias1: append([]float32(nil), n.C1.B.W...)}
+	var err error
+	// conv1 weights [32,1,3,3]: K order (kh, kw, cin) with cin = 1 is the same
+	if bk.W1, err = quantRows(32, 9, func(r, c int) float32 { return n.C1.Wt.W[r*9+c] }); err != nil {
+		return nil, err
+	}
+	bk.Thr1, bk.Flip1 = make([]float32, 32), make([]bool, 32)
+	for c := 0; c < 32; c++ {
+		mu := n.N1.RunMean[c]
+		is := float32(1 / math.Sqrt(float64(n.N1.RunVar[c])+float64(n.N1.Eps)))
+		g, be := n.N1.Gamma.W[c], n.N1.Beta.W[c]
+		// (y-mu)*is*g+be >= 0; the kernel path compares y directly
+		bk.Thr1[c] = mu - be/(is*g)
+		bk.Flip1[c] = g < 0
+	}
+	convs := []*BinConv{n.B2, n.B3, n.B4}
+	bns := []*BatchNorm{n.N2, n.N3, n.N4}
+	bk.Shapes = [3]kernels.ConvShape{{H: 28, W: 28, Cin: 32, Cout: 64, KSize: 3, Stride: 2},
+		{H: 14, W: 14, Cin: 64, Cout: 64, KSize: 3, Stride: 1}, {H: 14, W: 14, Cin: 64, Cout: 128, KSize: 3, Stride: 2}}
+	for l, bc := range convs {
+		s := bk.Shapes[l]
+		cw := kernels.B1Words(s.Cin)
+		m := &kernels.B1Matrix{N: s.Cout, K: s.K(), Words: s.B1ConvWords(), Data: make([]uint64, s.Cout*s.B1ConvWords())}
+		for o := 0; o < s.Cout; o++ {
+			for ci := 0; ci < s.Cin; ci++ {
+				for kh := 0; kh < 3; kh++ {
+					for kw := 0; kw < 3; kw++ {
+						if bc.Wt.W[((o*s.Cin+ci)*3+kh)*3+kw] < 0 {
+							w := o*m.Words + (kh*3+kw)*cw + ci/kernels.B1WordBits
+							m.Data[w] |= 1 << (ci % kernels.B1WordBits)
+						}
+					}
+				}
+			}
+		}
+		th := &kernels.Threshold{Thr: make([]int32, s.Cout), Flip: make([]bool, s.Cout)}
+		for c := 0; c < s.Cout; c++ {
+			th.Thr[c], th.Flip[c] = intThreshold(bns[l], c, s.K())
+		}
+		bk.B[l], bk.Th[l] = m, th
+	}
+	// fc weights [In = 128*49 in NCHW order, 10]; kernel input is NHWC (p*128 + c)
+	if bk.W5, err = quantRows(10, 6272, func(r, i int) float32 {
+		p, c := i/128, i%128
+		return n.L5.Wt.W[(c*49+p)*10+r]
+	}); err != nil {
+		return nil, err
+	}
+	bk.Bias5 = append([]float32(nil), n.L5.B.W...)
+	return bk, nil
+}
+
+// Classify returns the logits of one 28x28 image (grey bytes) computed
+// entirely with the integer kernels.
+func (bk *BinaryKernels) Classify(pixels []uint8) ([]float32, error) {
+	if len(pixels) != 784 {
+		return nil, fmt.Errorf("binary net: %d pixels, want 784", len(pixels))
+	}
+	q := make([]int8, 784)
+	for i, p := range pixels {
+		q[i] = int8(int(p) - 128)
+	}
+	s1 := kernels.ConvShape{H: 28, W: 28, Cin: 1, Cout: 32, KSize: 3, Stride: 1}
+	y := make([]float32, 784*32)
+	if err := kernels.ConvI8(s1, q, bk.W1, &kernels.Epilogue{AScale: 1.0 / 255, AZero: -128, Bias: bk.Bias1}, nil, nil, y, nil); err != nil {
+		return nil, err
+	}
+	bits := make([]uint64, 784)
+	for p := 0; p < 784; p++ {
+		for c := 0; c < 32; c++ {
+			v := y[p*32+c]
+			pos := v >= bk.Thr1[c]
+			if bk.Flip1[c] {
+				pos = v <= bk.Thr1[c]
+			}
+			if !pos {
+				bits[p] |= 1 << c
+			}
+		}
+	}
+	bits, err := bk.BinaryLayers(bits)
+	if err != nil {
+		return nil, err
+	}
+	return bk.Last(bits)
+}
+
+// BinaryLayers runs the three XNOR-popcount convs on the packed signs of
+// the first layer's output [28*28 pixels, 1 word] and returns the packed
+// signs [7*7 pixels, 2 words].
+func (bk *BinaryKernels) BinaryLayers(bits []uint64) ([]uint64, error) {
+	for l, s := range bk.Shapes {
+		ho, wo := s.Out()
+		out := make([]uint64, ho*wo*kernels.B1Words(s.Cout))
+		if err := kernels.ConvB1Sign(s, bits, bk.B[l], bk.Th[l], out); err != nil {
+			return nil, err
+		}
+		bits = out
+	}
+	return bits, nil
+}
+
+// Last is the int8 last layer on the ±1 features [7*7, 2 words].
+func (bk *BinaryKernels) Last(bits []uint64) ([]float32, error) {
+	if len(bits) != 98 {
+		return nil, fmt.Errorf("binary net: %d feature words, want 98", len(bits))
+	}
+	a := make([]int8, 6272)
+	for p := 0; p < 49; p++ {
+		for c := 0; c < 128; c++ {
+			a[p*128+c] = int8(kernels.B1Sign(bits[p*2:], c))
+		}
+	}
+	logits := make([]float32, 10)
+	err := kernels.GemmI8(1, a, bk.W5, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
+	return logits, err
+}
+
+// Accuracy classifies every image of d through the kernels.
+func (bk *BinaryKernels) Accuracy(d *Dataset) (float64, error) {
+	right := 0
+	for i := 0; i < d.N; i++ {
+		lg, err := bk.Classify(d.Image(i))
+		if err != nil {
+			return 0, err
+		}
+		if argmax(lg) == int(d.Labels[i]) {
+			right++
+		}
+	}
+	return float64(right) / float64(d.N), nil
+}
