@@ -184,14 +184,14 @@ func (b *BinConv) Backward(dy *T) *T {
 //	conv 1->32 (28x28) BN sign; bconv 32->64 s2 (14) BN sign;
 //	bconv 64->64 (14) BN sign; bconv 64->128 s2 (7) BN sign; linear 6272->10
 type BinaryNet struct {
-	C1          *Conv2D
-	B2, B3, B4  *BinConv
-	N1, N2, N3  *BatchNorm
-	N4          *BatchNorm
-	S1, S2, S3  SignSTE
-	S4          SignSTE
-	L5          *Linear
-	feats       *T
+	C1         *Conv2D
+	B2, B3, B4 *BinConv
+	N1, N2, N3 *BatchNorm
+	N4         *BatchNorm
+	S1, S2, S3 SignSTE
+	S4         SignSTE
+	L5         *Linear
+	feats      *T
 }
 
 // NewBinaryNet builds the network with seeded weights.

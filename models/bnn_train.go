@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"time"
 )
 
 // BinaryTrain configures TrainBinary.
@@ -36,54 +35,32 @@ func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test
 		ntrain = min(ntrain, cfg.Limit)
 	}
 	steps := cfg.Epochs * (ntrain / cfg.Batch)
-	sched := LRSchedule{Base: cfg.LR, Min: cfg.LR / 100, Warmup: min(200, steps/10), Total: steps}
-	opt := &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
-	ps := n.Params()
-	t0 := time.Now()
-	step := 0
 	var acc float64
-	for ep := 0; ep < cfg.Epochs; ep++ {
-		n.SetTrain(true)
-		perm := r.Perm(ntrain)
-		var sum float64
-		cnt := 0
-		for i0 := 0; i0+cfg.Batch <= ntrain; i0 += cfg.Batch {
-			if ctx.Err() != nil {
-				return acc, ctx.Err()
-			}
-			idx := perm[i0 : i0+cfg.Batch]
-			labels := make([]int, len(idx))
-			for b, j := range idx {
-				labels[b] = int(train.Labels[j])
-			}
-			lg, err := n.Forward(binaryInput(train, idx, func() (int, int) { return r.IntN(3) - 1, r.IntN(3) - 1 }))
+	n.SetTrain(true)
+	err := ceLoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: ntrain, Rand: r,
+		Sched:  LRSchedule{Base: cfg.LR, Min: cfg.LR / 100, Warmup: min(200, steps/10), Total: steps},
+		Opt:    &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8},
+		Params: n.Params(),
+		Input: func(idx []int) *T {
+			return binaryInput(train, idx, func() (int, int) { return r.IntN(3) - 1, r.IntN(3) - 1 })
+		},
+		Forward: n.Forward, Backward: n.Backward, AfterUpdate: n.ClipLatent,
+		EndEpoch: func(ep int, loss float64) error {
+			n.SetTrain(false)
+			defer n.SetTrain(true)
+			bk, err := n.Export()
 			if err != nil {
-				return 0, err
+				return err
 			}
-			loss, d := SoftmaxCE(lg, labels)
-			n.Backward(d)
-			opt.Update(ps, sched.At(step))
-			n.ClipLatent()
-			step++
-			sum += loss
-			cnt++
-			if step%100 == 0 {
-				el := time.Since(t0)
-				fmt.Fprintf(log, "epoch %d step %d/%d loss %.4f  %.0f img/s  ETA %s\n", ep+1, step, steps, sum/float64(cnt),
-					float64(step*cfg.Batch)/el.Seconds(), (el / time.Duration(step) * time.Duration(steps-step)).Round(time.Second))
+			if acc, err = bk.Accuracy(test); err != nil {
+				return err
 			}
-		}
-		n.SetTrain(false)
-		bk, err := n.Export()
-		if err != nil {
-			return 0, err
-		}
-		if acc, err = bk.Accuracy(test); err != nil {
-			return 0, err
-		}
-		fmt.Fprintf(log, "epoch %d: train loss %.4f, test accuracy through the binary kernels %.2f%%\n", ep+1, sum/float64(max(cnt, 1)), 100*acc)
-	}
-	return acc, nil
+			fmt.Fprintf(log, "epoch %d: train loss %.4f, test accuracy through the binary kernels %.2f%%\n", ep+1, loss, 100*acc)
+			return nil
+		},
+	}.run(ctx, train, log)
+	n.SetTrain(false)
+	return acc, err
 }
 
 // FloatAccuracy is the accuracy of the eval-mode float forward (first and

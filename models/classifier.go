@@ -169,50 +169,25 @@ type ClassifierTrain struct {
 // epoch to log, and returns the final test accuracy.
 func TrainClassifier(ctx context.Context, c *Classifier, cfg ClassifierTrain, train, test *Dataset, log io.Writer) (float64, error) {
 	r := rand.New(rand.NewPCG(cfg.Seed, 0x7c1a))
-	steps := cfg.Epochs * (train.N / cfg.Batch)
-	sched := LRSchedule{Base: cfg.LR, Min: cfg.LR / 50, Warmup: 200, Total: steps}
-	opt := &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 5e-4}
-	ps := c.Params()
-	start := time.Now()
-	step := 0
 	var acc float64
-	for ep := 0; ep < cfg.Epochs; ep++ {
-		perm := r.Perm(train.N)
-		var sum float64
-		n := 0
-		for i0 := 0; i0+cfg.Batch <= train.N; i0 += cfg.Batch {
-			if ctx.Err() != nil {
-				return acc, ctx.Err()
+	err := ceLoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: train.N, Rand: r,
+		Sched:  LRSchedule{Base: cfg.LR, Min: cfg.LR / 50, Warmup: 200, Total: cfg.Epochs * (train.N / cfg.Batch)},
+		Opt:    &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 5e-4},
+		Params: c.Params(),
+		Input: func(idx []int) *T {
+			return ImagesToT(train, idx, func() (int, int) { return r.IntN(5) - 2, r.IntN(5) - 2 })
+		},
+		Forward: c.Forward, Backward: c.Backward,
+		EndEpoch: func(ep int, loss float64) error {
+			var err error
+			if acc, err = c.Accuracy(test); err != nil {
+				return err
 			}
-			idx := perm[i0 : i0+cfg.Batch]
-			labels := make([]int, len(idx))
-			for b, j := range idx {
-				labels[b] = int(train.Labels[j])
-			}
-			lg, err := c.Forward(ImagesToT(train, idx, func() (int, int) { return r.IntN(5) - 2, r.IntN(5) - 2 }))
-			if err != nil {
-				return 0, err
-			}
-			loss, d := SoftmaxCE(lg, labels)
-			c.Backward(d)
-			opt.Update(ps, sched.At(step))
-			step++
-			sum += loss
-			n++
-			if step%100 == 0 {
-				el := time.Since(start)
-				eta := time.Duration(float64(el) / float64(step) * float64(steps-step))
-				fmt.Fprintf(log, "epoch %d step %d/%d loss %.4f  %.0f img/s  ETA %s\n", ep+1, step, steps, sum/float64(n),
-					float64(step*cfg.Batch)/el.Seconds(), eta.Round(time.Second))
-			}
-		}
-		var err error
-		if acc, err = c.Accuracy(test); err != nil {
-			return 0, err
-		}
-		fmt.Fprintf(log, "epoch %d: train loss %.4f, test accuracy %.2f%%\n", ep+1, sum/float64(n), 100*acc)
-	}
-	return acc, nil
+			fmt.Fprintf(log, "epoch %d: train loss %.4f, test accuracy %.2f%%\n", ep+1, loss, 100*acc)
+			return nil
+		},
+	}.run(ctx, train, log)
+	return acc, err
 }
 
 // ClassifierMeta is the metadata of a saved classifier.

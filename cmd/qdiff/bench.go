@@ -118,11 +118,7 @@ func bench(args []string) error {
 // benchSteps times one guided DDIM step (two U-Net forward passes) per
 // precision, natively and as the wasip1 SIMD build under wazero.
 func benchSteps(ctx context.Context, dir string, runs int) error {
-	wasm := filepath.Join(dir, "engine-guest-simd.wasm")
-	if err := wazerotest.Build(ctx, EngineGuestPkg, wasm, true, false); err != nil {
-		return err
-	}
-	mod, err := wazerotest.Compile(ctx, wasm)
+	mod, err := engineGuest(ctx, dir)
 	if err != nil {
 		return err
 	}

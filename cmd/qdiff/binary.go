@@ -29,15 +29,7 @@ func trainBinary(args []string) error {
 	if cfg.Epochs < 1 || cfg.Batch < 1 {
 		return fmt.Errorf("-epochs and -batch must be positive")
 	}
-	dir, err := models.MNISTDir()
-	if err != nil {
-		return err
-	}
-	train, err := models.LoadMNIST(dir, "train")
-	if err != nil {
-		return err
-	}
-	test, err := models.LoadMNIST(dir, "t10k")
+	train, test, err := mnistSplits()
 	if err != nil {
 		return err
 	}

@@ -27,15 +27,7 @@ func trainClassifier(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dir, err := models.MNISTDir()
-	if err != nil {
-		return err
-	}
-	train, err := models.LoadMNIST(dir, "train")
-	if err != nil {
-		return err
-	}
-	test, err := models.LoadMNIST(dir, "t10k")
+	train, test, err := mnistSplits()
 	if err != nil {
 		return err
 	}
@@ -52,4 +44,17 @@ func trainClassifier(args []string) error {
 	}
 	fmt.Printf("wrote %s: test accuracy %.2f%%\n", *out, 100*acc)
 	return nil
+}
+
+// mnistSplits loads the MNIST training and test sets from the module cache.
+func mnistSplits() (train, test *models.Dataset, err error) {
+	dir, err := models.MNISTDir()
+	if err != nil {
+		return nil, nil, err
+	}
+	if train, err = models.LoadMNIST(dir, "train"); err != nil {
+		return nil, nil, err
+	}
+	test, err = models.LoadMNIST(dir, "t10k")
+	return train, test, err
 }

@@ -70,12 +70,7 @@ func generate(args []string) error {
 		if err != nil {
 			return err
 		}
-		wasm := filepath.Join(dir, "engine-guest-simd.wasm")
-		fmt.Fprintln(os.Stderr, "building", wasm)
-		if err := wazerotest.Build(ctx, EngineGuestPkg, wasm, true, false); err != nil {
-			return err
-		}
-		mod, err := wazerotest.Compile(ctx, wasm)
+		mod, err := engineGuest(ctx, dir)
 		if err != nil {
 			return err
 		}
@@ -135,4 +130,14 @@ func generate(args []string) error {
 	}
 	fmt.Printf("wrote %s (%d images, %s)\n", *out, *count, net.Prec)
 	return nil
+}
+
+// engineGuest builds the wasip1 SIMD engine guest into dir and compiles it.
+func engineGuest(ctx context.Context, dir string) (*wazerotest.Module, error) {
+	wasm := filepath.Join(dir, "engine-guest-simd.wasm")
+	fmt.Fprintln(os.Stderr, "building", wasm)
+	if err := wazerotest.Build(ctx, EngineGuestPkg, wasm, true, false); err != nil {
+		return nil, err
+	}
+	return wazerotest.Compile(ctx, wasm)
 }

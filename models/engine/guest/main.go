@@ -40,11 +40,7 @@ func run(args []string) error {
 	if len(args) != 7 || args[0] != "step" {
 		return fmt.Errorf("usage: guest step MODEL SEED T TPREV LABEL GUIDANCE")
 	}
-	b, err := os.ReadFile(args[1])
-	if err != nil {
-		return err
-	}
-	n, err := engine.Decode(b)
+	n, err := loadNet(args[1])
 	if err != nil {
 		return err
 	}
@@ -85,11 +81,7 @@ func Step(n *engine.Net, seed uint64, t, tPrev, label int, w float64) ([]float32
 }
 
 func generate(args []string) error {
-	b, err := os.ReadFile(args[0])
-	if err != nil {
-		return err
-	}
-	n, err := engine.Decode(b)
+	n, err := loadNet(args[0])
 	if err != nil {
 		return err
 	}
@@ -121,11 +113,7 @@ func generate(args []string) error {
 }
 
 func timeSteps(args []string) error {
-	b, err := os.ReadFile(args[0])
-	if err != nil {
-		return err
-	}
-	n, err := engine.Decode(b)
+	n, err := loadNet(args[0])
 	if err != nil {
 		return err
 	}
@@ -139,4 +127,13 @@ func timeSteps(args []string) error {
 	}
 	fmt.Println(ns)
 	return nil
+}
+
+// loadNet reads engine weights from path.
+func loadNet(path string) (*engine.Net, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return engine.Decode(b)
 }

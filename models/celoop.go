@@ -1,0 +1,69 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"time"
+)
+
+// ceLoop is the minibatch loop shared by the classifiers: shuffled epochs
+// over the first N images, softmax cross-entropy, one optimizer step per
+// batch, progress lines with an ETA.
+type ceLoop struct {
+	Epochs, Batch, N int
+	Sched            LRSchedule
+	Opt              *AdamW
+	Params           []*Param
+	Rand             *rand.Rand
+	Input            func(idx []int) *T // the batch of images idx
+	Forward          func(*T) (*T, error)
+	Backward         func(*T)
+	AfterUpdate      func()                           // optional, after each step
+	EndEpoch         func(ep int, loss float64) error // after each epoch, with its mean loss
+}
+
+func (l ceLoop) run(ctx context.Context, data *Dataset, log io.Writer) error {
+	steps := l.Epochs * (l.N / l.Batch)
+	start := time.Now()
+	step := 0
+	for ep := 0; ep < l.Epochs; ep++ {
+		perm := l.Rand.Perm(l.N)
+		var sum float64
+		n := 0
+		for i0 := 0; i0+l.Batch <= l.N; i0 += l.Batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			idx := perm[i0 : i0+l.Batch]
+			labels := make([]int, len(idx))
+			for b, j := range idx {
+				labels[b] = int(data.Labels[j])
+			}
+			lg, err := l.Forward(l.Input(idx))
+			if err != nil {
+				return err
+			}
+			loss, d := SoftmaxCE(lg, labels)
+			l.Backward(d)
+			l.Opt.Update(l.Params, l.Sched.At(step))
+			if l.AfterUpdate != nil {
+				l.AfterUpdate()
+			}
+			step++
+			sum += loss
+			n++
+			if step%100 == 0 {
+				el := time.Since(start)
+				eta := time.Duration(float64(el) / float64(step) * float64(steps-step))
+				fmt.Fprintf(log, "epoch %d step %d/%d loss %.4f  %.0f img/s  ETA %s\n", ep+1, step, steps, sum/float64(n),
+					float64(step*l.Batch)/el.Seconds(), eta.Round(time.Second))
+			}
+		}
+		if err := l.EndEpoch(ep, sum/float64(max(n, 1))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
