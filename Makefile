@@ -10,7 +10,7 @@ export GOEXPERIMENT := simd
 BUILD := $(CURDIR)/build
 export QDIFF_BUILD := $(BUILD)
 
-.PHONY: help demo site test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier quantize clean
+.PHONY: help demo site test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -59,6 +59,12 @@ quantize: ## PTQ4DM: export the FP32 engine model and calibrate W8A8 and W4A8 (N
 	go run ./cmd/qdiff quantize -prec fp32 -o models/zoo/unet.engine-fp32.safetensors
 	go run ./cmd/qdiff quantize -prec w8a8
 	go run ./cmd/qdiff quantize -prec w4a8
+
+train-binary: ## train the baseline binary classifier (accuracy through the XNOR kernels)
+	go run ./cmd/qdiff train-binary
+
+ablation: ## the PTQ4DM ablation table (long: calibrations plus sampling of every variant)
+	go run ./cmd/qdiff ablation
 
 clean: ## remove build outputs
 	rm -rf $(BUILD) dist

@@ -112,3 +112,33 @@ func TestEngine_EncodeDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineEps_MatchesUNet checks the engine adapter against the
+// training forward on a batch.
+func TestEngineEps_MatchesUNet(t *testing.T) {
+	u := randomUNet(t)
+	e := NewEngineEps(u.ToEngine())
+	r := rand.New(rand.NewPCG(13, 13))
+	x := randT(r, 3, 1, 28, 28)
+	ts, labels := []float64{5, 500, 990}, []int{0, 4, 10}
+	want, err := u.Forward(x, ts, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.Forward(x, ts, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want.D {
+		if d := got.D[i] - want.D[i]; d > engineTol*(1+abs32(want.D[i])) || -d > engineTol*(1+abs32(want.D[i])) {
+			t.Fatalf("value %d: engine %v, training forward %v", i, got.D[i], want.D[i])
+		}
+	}
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

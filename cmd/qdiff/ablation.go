@@ -1,0 +1,146 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/engine"
+)
+
+func init() {
+	register("ablation", "the PTQ4DM ablation table: FP32 and W8A8/W4A8 calibration variants, same seeds, FD-MNIST / accuracy / IS", ablation)
+}
+
+type variant struct {
+	name   string
+	prec   engine.Precision
+	calib  string // ndtc, uniform, real ("" for FP32)
+	search bool
+}
+
+var variants = []variant{
+	{name: "FP32", prec: engine.FP32},
+	{name: "W8A8 naive min-max (NDTC inputs)", prec: engine.W8A8, calib: "ndtc"},
+	{name: "W8A8 uniform-t + MSE", prec: engine.W8A8, calib: "uniform", search: true},
+	{name: "W8A8 real images + noise + MSE", prec: engine.W8A8, calib: "real", search: true},
+	{name: "W8A8 PTQ4DM (NDTC + MSE)", prec: engine.W8A8, calib: "ndtc", search: true},
+	{name: "W4A8 naive min-max (NDTC inputs)", prec: engine.W4A8, calib: "ndtc"},
+	{name: "W4A8 PTQ4DM (NDTC + MSE)", prec: engine.W4A8, calib: "ndtc", search: true},
+}
+
+func ablation(args []string) error {
+	fs := flag.NewFlagSet("ablation", flag.ContinueOnError)
+	model := fs.String("model", "models/zoo/unet.fp32.safetensors", "FP U-Net")
+	cls := fs.String("classifier", "models/zoo/classifier.fp32.safetensors", "FP classifier")
+	n := fs.Int("n", 1000, "samples per DDIM row (n/10 per class)")
+	nDDPM := fs.Int("n-ddpm", 100, "samples per DDPM 1000 row (0: skip DDPM)")
+	stepsS := fs.String("steps", "20,50", "DDIM step counts")
+	guidance := fs.Float64("guidance", 3, "guidance scale")
+	calibN := fs.Int("calib-n", 1024, "calibration inputs")
+	keep := fs.Int("keep", 32, "calibration inputs per layer range search")
+	only := fs.String("only", "", "only variants whose name contains this")
+	seed := fs.Uint64("seed", 1, "sampling seed (the same for every row)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var steps []int
+	for _, s := range strings.Split(*stepsS, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || v < 1 || v > 1000 {
+			return fmt.Errorf("-steps %q: want a comma-separated list of 1..1000", *stepsS)
+		}
+		steps = append(steps, v)
+	}
+	u, _, err := models.LoadUNet(*model)
+	if err != nil {
+		return err
+	}
+	c, err := models.LoadClassifier(*cls)
+	if err != nil {
+		return err
+	}
+	train, test, err := mnistSplits()
+	if err != nil {
+		return err
+	}
+	ref, err := models.DatasetStats(c, test)
+	if err != nil {
+		return err
+	}
+	sched := models.DefaultSchedule()
+	fp := u.ToEngine()
+	fpBytes, err := fp.Encode(nil)
+	if err != nil {
+		return err
+	}
+	calibSets := map[string][]models.CalibInput{}
+	calibFor := func(kind string) ([]models.CalibInput, error) {
+		if set, ok := calibSets[kind]; ok {
+			return set, nil
+		}
+		var set []models.CalibInput
+		var err error
+		switch kind {
+		case "ndtc":
+			set, err = models.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, models.NDTC(400, 400), 1, os.Stderr)
+		case "uniform":
+			set, err = models.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, models.UniformT(), 1, os.Stderr)
+		case "real":
+			set = models.RealNoisedCalibration(train, sched, *calibN, 1)
+		}
+		calibSets[kind] = set
+		return set, err
+	}
+	fmt.Printf("| model | sampler | N | FD-MNIST | cond. acc. | IS | bytes | calibration s |\n|---|---|---|---|---|---|---|---|\n")
+	for _, v := range variants {
+		if !strings.Contains(v.name, *only) {
+			continue
+		}
+		var eps models.EpsModel = u
+		size, calSecs := len(fpBytes), 0.0
+		if v.prec != engine.FP32 {
+			t0 := time.Now()
+			set, err := calibFor(v.calib)
+			if err != nil {
+				return err
+			}
+			q, err := models.Quantize(fp, set, models.PTQConfig{Prec: v.prec, Search: v.search, Keep: *keep}, os.Stderr)
+			if err != nil {
+				return err
+			}
+			calSecs = time.Since(t0).Seconds()
+			b, err := q.Encode(nil)
+			if err != nil {
+				return err
+			}
+			size = len(b)
+			eps = models.NewEngineEps(q)
+		}
+		type run struct {
+			name string
+			o    models.SampleOptions
+			n    int
+		}
+		var runs []run
+		for _, s := range steps {
+			runs = append(runs, run{fmt.Sprintf("DDIM %d", s), models.SampleOptions{Steps: s, Guidance: *guidance}, *n})
+		}
+		if *nDDPM > 0 {
+			runs = append(runs, run{"DDPM 1000", models.SampleOptions{DDPM: true, Guidance: *guidance}, *nDDPM})
+		}
+		for _, r := range runs {
+			res, err := models.Evaluate(eps, sched, c, ref, r.n, 50, r.o, *seed, io.Discard)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("| %s | %s | %d | %.3f | %.2f%% | %.3f | %d | %.0f |\n", v.name, r.name, r.n, res.FD, 100*res.CondAcc, res.IS, size, calSecs)
+		}
+	}
+	return nil
+}
