@@ -1,26 +1,11 @@
 package models
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/qdiff/qdiff/kernels"
+	"github.com/qdiff/qdiff/models/bnet"
 )
-
-// BinaryKernels is a BinaryNet exported to the integer kernels: an int8
-// first conv with float thresholds, three XNOR-popcount convs with integer
-// thresholds (batch norm and sign folded), an int8 last layer on ±1.
-type BinaryKernels struct {
-	W1     *kernels.Q8Matrix
-	Bias1  []float32
-	Thr1   []float32 // first layer: +1 when y >= Thr1[c] (y <= when Flip1[c])
-	Flip1  []bool
-	B      [3]*kernels.B1Matrix
-	Th     [3]*kernels.Threshold
-	Shapes [3]kernels.ConvShape
-	W5     *kernels.Q8Matrix // 10 x 6272, input order NHWC (pixel, channel)
-	Bias5  []float32
-}
 
 // bnSign returns the float function of an eval-mode batch norm channel,
 // computed with exactly the operations of BatchNorm.Forward.
@@ -80,8 +65,8 @@ func quantRows(n, k int, at func(r, c int) float32) (*kernels.Q8Matrix, error) {
 }
 
 // Export converts the (trained, eval-mode) network to the kernels.
-func (n *BinaryNet) Export() (*BinaryKernels, error) {
-	bk := &BinaryKernels{Bias1: append([]float32(nil), n.C1.B.W...)}
+func (n *BinaryNet) Export() (*bnet.Net, error) {
+	bk := &bnet.Net{Bias1: append([]float32(nil), n.C1.B.W...)}
 	var err error
 	// conv1 weights [32,1,3,3]: K order (kh, kw, cin) with cin = 1 is the same
 	if bk.W1, err = quantRows(32, 9, func(r, c int) float32 { return n.C1.Wt.W[r*9+c] }); err != nil {
@@ -98,8 +83,7 @@ func (n *BinaryNet) Export() (*BinaryKernels, error) {
 	}
 	convs := []*BinConv{n.B2, n.B3, n.B4}
 	bns := []*BatchNorm{n.N2, n.N3, n.N4}
-	bk.Shapes = [3]kernels.ConvShape{{H: 28, W: 28, Cin: 32, Cout: 64, KSize: 3, Stride: 2},
-		{H: 14, W: 14, Cin: 64, Cout: 64, KSize: 3, Stride: 1}, {H: 14, W: 14, Cin: 64, Cout: 128, KSize: 3, Stride: 2}}
+	bk.Shapes = bnet.Shapes()
 	for l, bc := range convs {
 		s := bk.Shapes[l]
 		cw := kernels.B1Words(s.Cin)
@@ -133,74 +117,8 @@ func (n *BinaryNet) Export() (*BinaryKernels, error) {
 	return bk, nil
 }
 
-// Classify returns the logits of one 28x28 image (grey bytes) computed
-// entirely with the integer kernels.
-func (bk *BinaryKernels) Classify(pixels []uint8) ([]float32, error) {
-	if len(pixels) != 784 {
-		return nil, fmt.Errorf("binary net: %d pixels, want 784", len(pixels))
-	}
-	q := make([]int8, 784)
-	for i, p := range pixels {
-		q[i] = int8(int(p) - 128)
-	}
-	s1 := kernels.ConvShape{H: 28, W: 28, Cin: 1, Cout: 32, KSize: 3, Stride: 1}
-	y := make([]float32, 784*32)
-	if err := kernels.ConvI8(s1, q, bk.W1, &kernels.Epilogue{AScale: 1.0 / 255, AZero: -128, Bias: bk.Bias1}, nil, nil, y, nil); err != nil {
-		return nil, err
-	}
-	bits := make([]uint64, 784)
-	for p := 0; p < 784; p++ {
-		for c := 0; c < 32; c++ {
-			v := y[p*32+c]
-			pos := v >= bk.Thr1[c]
-			if bk.Flip1[c] {
-				pos = v <= bk.Thr1[c]
-			}
-			if !pos {
-				bits[p] |= 1 << c
-			}
-		}
-	}
-	bits, err := bk.BinaryLayers(bits)
-	if err != nil {
-		return nil, err
-	}
-	return bk.Last(bits)
-}
-
-// BinaryLayers runs the three XNOR-popcount convs on the packed signs of
-// the first layer's output [28*28 pixels, 1 word] and returns the packed
-// signs [7*7 pixels, 2 words].
-func (bk *BinaryKernels) BinaryLayers(bits []uint64) ([]uint64, error) {
-	for l, s := range bk.Shapes {
-		ho, wo := s.Out()
-		out := make([]uint64, ho*wo*kernels.B1Words(s.Cout))
-		if err := kernels.ConvB1Sign(s, bits, bk.B[l], bk.Th[l], out); err != nil {
-			return nil, err
-		}
-		bits = out
-	}
-	return bits, nil
-}
-
-// Last is the int8 last layer on the ±1 features [7*7, 2 words].
-func (bk *BinaryKernels) Last(bits []uint64) ([]float32, error) {
-	if len(bits) != 98 {
-		return nil, fmt.Errorf("binary net: %d feature words, want 98", len(bits))
-	}
-	a := make([]int8, 6272)
-	for p := 0; p < 49; p++ {
-		for c := 0; c < 128; c++ {
-			a[p*128+c] = int8(kernels.B1Sign(bits[p*2:], c))
-		}
-	}
-	logits := make([]float32, 10)
-	err := kernels.GemmI8(1, a, bk.W5, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
-	return logits, err
-}
-
-// Accuracy classifies every image of d through the kernels.
-func (bk *BinaryKernels) Accuracy(d *Dataset) (float64, error) {
+// BinaryAccuracy classifies every image of d through the kernels.
+func BinaryAccuracy(bk *bnet.Net, d *Dataset) (float64, error) {
 	right := 0
 	for i := 0; i < d.N; i++ {
 		lg, err := bk.Classify(d.Image(i))

@@ -1,9 +1,16 @@
 package models
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
 
 	"github.com/qdiff/qdiff/kernels"
+	"github.com/qdiff/qdiff/kernels/wazerotest"
+	"github.com/qdiff/qdiff/models/bnet"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -135,5 +142,56 @@ func TestBinaryNet_Export(t *testing.T) {
 	}
 	if _, err := bk.Classify(make([]uint8, 10)); err == nil {
 		t.Error("short image accepted")
+	}
+
+	// the weights file round-trips, and the wasip1 SIMD build under wazero
+	// gives bit-identical logits on every held-out image
+	b, err := bk.Encode(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := bnet.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	path := filepath.Join(tmp, "bnet.safetensors")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	wasm := filepath.Join(tmp, "g.wasm")
+	if err := wazerotest.Build(ctx, "github.com/qdiff/qdiff/models/engine/guest", wasm, true, false); err != nil {
+		t.Fatal(err)
+	}
+	mod, err := wazerotest.Compile(ctx, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mod.Close(ctx)
+	var logits bytes.Buffer
+	if err := mod.Run(ctx, wazerotest.Config{Args: []string{"classify", path}, Stdin: bytes.NewReader(held.Pixels), Stdout: &logits}); err != nil {
+		t.Fatal(err)
+	}
+	if logits.Len() != 40*held.N {
+		t.Fatalf("guest wrote %d bytes for %d images", logits.Len(), held.N)
+	}
+	right := 0
+	for i := 0; i < held.N; i++ {
+		want, err := back.Classify(held.Image(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, v := range want {
+			if g := math.Float32frombits(binary.LittleEndian.Uint32(logits.Bytes()[40*i+4*j:])); g != v {
+				t.Fatalf("image %d logit %d: wazero %v, native %v", i, j, g, v)
+			}
+		}
+		if argmax(want) == int(held.Labels[i]) {
+			right++
+		}
+	}
+	if got := float64(right) / float64(held.N); got != acc {
+		t.Errorf("decoded net: accuracy %v, training reported %v", got, acc)
 	}
 }

@@ -52,7 +52,7 @@ func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test
 			if err != nil {
 				return err
 			}
-			if acc, err = bk.Accuracy(test); err != nil {
+			if acc, err = BinaryAccuracy(bk, test); err != nil {
 				return err
 			}
 			fmt.Fprintf(log, "epoch %d: train loss %.4f, test accuracy through the binary kernels %.2f%%\n", ep+1, loss, 100*acc)

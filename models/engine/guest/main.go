@@ -4,6 +4,7 @@
 //	guest step MODEL SEED T TPREV LABEL GUIDANCE
 //	guest generate MODEL SEED DIGIT STEPS GUIDANCE
 //	guest time MODEL REPS
+//	guest classify MODEL        (binary classifier; 784-byte images on stdin)
 //
 // step loads MODEL (an engine weights file), takes x_T = Noise(SEED), runs
 // one DDIM step from T to TPREV and writes x_TPREV then x0 as
@@ -16,10 +17,12 @@ package main
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
 
+	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/models/engine"
 )
 
@@ -36,6 +39,9 @@ func run(args []string) error {
 	}
 	if len(args) == 3 && args[0] == "time" {
 		return timeSteps(args[1:])
+	}
+	if len(args) == 2 && args[0] == "classify" {
+		return classify(args[1])
 	}
 	if len(args) != 7 || args[0] != "step" {
 		return fmt.Errorf("usage: guest step MODEL SEED T TPREV LABEL GUIDANCE")
@@ -136,4 +142,36 @@ func loadNet(path string) (*engine.Net, error) {
 		return nil, err
 	}
 	return engine.Decode(b)
+}
+
+// classify reads 784-byte images from stdin until EOF and writes each
+// one's 10 logits as little-endian float32 bits.
+func classify(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	n, err := bnet.Decode(b)
+	if err != nil {
+		return err
+	}
+	img := make([]byte, 784)
+	out := make([]byte, 40)
+	for {
+		if _, err := io.ReadFull(os.Stdin, img); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		lg, err := n.Classify(img)
+		if err != nil {
+			return err
+		}
+		for i, v := range lg {
+			binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(v))
+		}
+		if _, err := os.Stdout.Write(out); err != nil {
+			return err
+		}
+	}
 }
