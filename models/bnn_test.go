@@ -159,18 +159,9 @@ func TestBinaryNet_Export(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	wasm := filepath.Join(tmp, "g.wasm")
-	if err := wazerotest.Build(ctx, "github.com/qdiff/qdiff/models/engine/guest", wasm, true, false); err != nil {
-		t.Fatal(err)
-	}
-	mod, err := wazerotest.Compile(ctx, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close(ctx)
+	mod := engineGuest(t, tmp)
 	var logits bytes.Buffer
-	if err := mod.Run(ctx, wazerotest.Config{Args: []string{"classify", path}, Stdin: bytes.NewReader(held.Pixels), Stdout: &logits}); err != nil {
+	if err := mod.Run(context.Background(), wazerotest.Config{Args: []string{"classify", path}, Stdin: bytes.NewReader(held.Pixels), Stdout: &logits}); err != nil {
 		t.Fatal(err)
 	}
 	if logits.Len() != 40*held.N {

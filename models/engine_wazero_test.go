@@ -28,15 +28,8 @@ func TestEngine_WasmStep(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
-	wasm := filepath.Join(dir, "engine-guest.wasm")
-	if err := wazerotest.Build(ctx, "github.com/qdiff/qdiff/models/engine/guest", wasm, true, false); err != nil {
-		t.Fatal(err)
-	}
-	mod, err := wazerotest.Compile(ctx, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close(ctx)
+	mod := engineGuest(t, dir)
+	var err error
 	fp := randomUNet(t).ToEngine()
 	calib := randomInputs(4, 4)
 	for _, prec := range []engine.Precision{engine.W8A8, engine.W4A8, engine.FP32} {
@@ -83,4 +76,21 @@ func TestEngine_WasmStep(t *testing.T) {
 		}
 		t.Logf("%v: one guided DDIM step, max |wasm - native| / (1 + |native|) = %g", prec, worst)
 	}
+}
+
+// engineGuest builds the wasip1 SIMD engine guest into dir and compiles
+// it for wazero; it is closed when the test ends.
+func engineGuest(t *testing.T, dir string) *wazerotest.Module {
+	t.Helper()
+	ctx := context.Background()
+	wasm := filepath.Join(dir, "engine-guest.wasm")
+	if err := wazerotest.Build(ctx, "github.com/qdiff/qdiff/models/engine/guest", wasm, true, false); err != nil {
+		t.Fatal(err)
+	}
+	mod, err := wazerotest.Compile(ctx, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mod.Close(ctx) })
+	return mod
 }
