@@ -10,7 +10,7 @@ export GOEXPERIMENT := simd
 BUILD := $(CURDIR)/build
 export QDIFF_BUILD := $(BUILD)
 
-.PHONY: help demo site test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
+.PHONY: help demo site bench-browser test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -46,8 +46,11 @@ $(BUILD)/wazero-run: $(shell find cmd/wazero-run kernels/wazerotest -name '*.go'
 	mkdir -p $(BUILD)
 	go build -o $@ ./cmd/wazero-run
 
-bench: ## kernel GOPS table (native, wazero SIMD and no-SIMD), GEMM threads, training throughput
+bench: ## kernel GOPS table (native, wazero SIMD and no-SIMD), GEMM threads, step times, training throughput
 	go run ./cmd/qdiff bench
+
+bench-browser: ## headless Chromium: ms per step per precision, images/s with 1 and 2 workers, first image, kernel GOPS
+	go test -run '^$$' -bench Browser -benchtime 1x ./server
 
 train-diffusion: ## train the FP U-Net on MNIST, resuming from models/checkpoints/
 	go run ./cmd/qdiff train-diffusion

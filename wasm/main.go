@@ -9,6 +9,8 @@
 //	qdiffGenerate(key, digit, steps, guidance, seed, onStep) -> {pixels, digit, ms, error}
 //	    draws one 28x28 digit (digit -1: engine.RandomDigit(seed)) with DDIM,
 //	    calling onStep(step, steps, x0Pixels) after every step
+//	qdiffBench(op, dims, reps) -> {ms, ops}
+//	    times reps runs of a kernel-table op (kernels.Table) at dims
 //
 // and calls qdiffReady() once they exist.
 package main
@@ -29,6 +31,9 @@ func main() {
 		panic(err)
 	}
 	if err := export(g, "qdiffGenerate", generate); err != nil {
+		panic(err)
+	}
+	if err := export(g, "qdiffBench", bench); err != nil {
 		panic(err)
 	}
 	if ready, err := g.Get("qdiffReady"); err == nil && ready.Type() == safejs.TypeFunction {

@@ -9,6 +9,7 @@
   const limits = {
     digit: [-1, 9], n: [1, 16], steps: [1, 1000], guidance: [0, 50], seed: [0, 2 ** 53],
   };
+  let maxWorkers = 4;
   const state = { workers: [], bytesDownloaded: 0, running: false, runId: 0 };
   window.qdiff = { state, done: null, results: [] }; // for tests and curious people
 
@@ -28,6 +29,12 @@
         continue;
       }
       if (k === 'autostart') continue;
+      if (k === 'workers') {
+        const w = Number(v);
+        if (Number.isInteger(w) && w >= 1 && w <= 16) maxWorkers = w;
+        else bad.push(`workers=${v} (want 1..16)`);
+        continue;
+      }
       if (k === 'compare') {
         if (v === '1' || v === '0') form.elements.compare.checked = v === '1';
         else bad.push(`compare=${v} (want 0 or 1)`);
@@ -123,7 +130,7 @@
   }
 
   function pool() {
-    const n = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
+    const n = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, maxWorkers));
     while (state.workers.length < n) state.workers.push(startWorker());
     $('t-workers').textContent = String(n);
     return state.workers;
@@ -259,7 +266,7 @@
       const avg = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
       $('t-step').textContent = `${avg.toFixed(1)} ms (${o.precision.toUpperCase()})`;
       $('t-ips').textContent = (o.n / secs).toFixed(2);
-      window.qdiff.done = { ok: true, seconds: secs, msPerStep: avg };
+      window.qdiff.done = { ok: true, seconds: secs, msPerStep: avg, sinceLoad: performance.now() / 1000 };
     } catch (e) {
       if (runId === state.runId) {
         showError(`Generation failed: ${e.message}`);
@@ -283,6 +290,14 @@
     showError('Canceled.');
     window.qdiff.done = { ok: false, canceled: true };
   }
+
+  // Kernel benchmark in a worker: resolves to {ms, ops} (make bench-browser).
+  window.qdiff.bench = async (op, dims, reps) => {
+    const ws = pool();
+    await ws[0].ready;
+    const d = await call(ws[0], { type: 'bench', id: -1, op, dims, reps });
+    return { ms: d.ms, ops: d.ops };
+  };
 
   form.addEventListener('submit', (e) => { e.preventDefault(); if (!state.running) run(); });
   $('cancel').addEventListener('click', cancel);

@@ -15,6 +15,9 @@ self.onmessage = async (e) => {
     } else if (m.type === 'load') {
       const r = self.qdiffLoad(m.key, new Uint8Array(m.bytes));
       postMessage({ type: 'loaded', key: m.key, error: (r && r.error) || null });
+    } else if (m.type === 'bench') {
+      const r = self.qdiffBench(m.op, m.dims, m.reps);
+      postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, ms: r.ms, ops: r.ops });
     } else if (m.type === 'generate') {
       const t0 = performance.now();
       const r = self.qdiffGenerate(m.key, m.digit, m.steps, m.guidance, m.seed, (step, steps, px) => {

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/qdiff/qdiff/kernels"
+	"github.com/qdiff/qdiff/site"
+)
+
+// BenchmarkBrowser measures, in headless Chromium with the committed
+// weights: ms per guided DDIM step per precision (one worker), images per
+// second with 1 and 2 workers, the time from navigation to the first
+// finished W8A8 image (DDIM 20, warm cache), and kernel GOPS in a worker.
+// Run with `make bench-browser`.
+func BenchmarkBrowser(b *testing.B) {
+	if _, err := exec.LookPath(chromiumPath()); err != nil {
+		b.Skip("chromium not installed")
+	}
+	models := map[string]string{}
+	for _, p := range []string{"fp32", "w8a8", "w4a8"} {
+		f := "../models/zoo/unet." + p + ".safetensors"
+		if p == "fp32" {
+			f = "../models/zoo/unet.engine-fp32.safetensors"
+		}
+		if _, err := os.Stat(f); err != nil {
+			b.Skipf("no %s", f)
+		}
+		models[p] = f
+	}
+	out := filepath.Join(b.TempDir(), "dist")
+	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: models}); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(New(os.DirFS(out), log.New(io.Discard, "", 0)))
+	defer srv.Close()
+	ctx, _ := browser(b)
+	run := func(query string) map[string]any {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?"+query+"&autostart=1")); err != nil {
+			b.Fatal(err)
+		}
+		done, err := waitDone(ctx)
+		if err != nil || done["ok"] != true {
+			b.Fatalf("%s: %v %v", query, done, err)
+		}
+		return done
+	}
+	for b.Loop() {
+		fmt.Println("| Chromium (headless, 1 worker) | ms per guided DDIM step |")
+		fmt.Println("|---|---|")
+		step := map[string]float64{}
+		for _, p := range []string{"fp32", "w8a8", "w4a8"} {
+			run("precision=" + p + "&n=1&steps=4&workers=1") // download and warm up
+			d := run("precision=" + p + "&n=2&steps=10&seed=3&workers=1")
+			step[p] = d["msPerStep"].(float64)
+			fmt.Printf("| %s | %.1f |\n", p, step[p])
+			b.ReportMetric(step[p], "ms/step-"+p)
+		}
+		fmt.Printf("\nFP32 step / W8A8 step in Chromium: %.2fx\n", step["fp32"]/step["w8a8"])
+		for _, w := range []int{1, 2} {
+			d := run(fmt.Sprintf("precision=w8a8&n=8&steps=10&seed=5&workers=%d", w))
+			ips := 8 / d["seconds"].(float64)
+			fmt.Printf("W8A8 DDIM 10, 8 images, %d worker(s): %.2f images/s\n", w, ips)
+			b.ReportMetric(ips, fmt.Sprintf("img/s-%dworkers", w))
+		}
+		d := run("precision=w8a8&n=1&steps=20&seed=7&workers=1")
+		fmt.Printf("navigation to first finished W8A8 image (DDIM 20, warm cache): %.2f s\n", d["sinceLoad"].(float64))
+		b.ReportMetric(d["sinceLoad"].(float64), "s-first-image")
+		fmt.Println("\n| kernel in Chromium (worker) | shape | GOPS |\n|---|---|---|")
+		for _, name := range []string{"gemm_i8", "gemm_w4", "gemm_b1", "gemm_f32"} {
+			op, _ := kernels.Lookup(name)
+			dims := op.Bench[0]
+			r, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](
+				fmt.Sprintf(`window.qdiff.bench(%q, %v, 20)`, name, jsArray(dims)), chromedp.EvalAwaitPromise))
+			if err != nil {
+				b.Fatal(err)
+			}
+			gops := r["ops"] / (r["ms"] / 1000) / 1e9
+			fmt.Printf("| %s | %v | %.2f |\n", name, dims, gops)
+			b.ReportMetric(gops, "GOPS-"+name)
+		}
+	}
+}
+
+func jsArray(d []int) string {
+	s := "["
+	for i, v := range d {
+		if i > 0 {
+			s += ","
+		}
+		s += fmt.Sprint(v)
+	}
+	return s + "]"
+}
