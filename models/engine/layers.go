@@ -66,12 +66,29 @@ func (c *Conv) shape(h, w int) kernels.ConvShape {
 	return kernels.ConvShape{H: h, W: w, Cin: c.Cin, Cout: c.Cout, KSize: c.KSize, Stride: c.Stride}
 }
 
-// scratch holds per-net reusable buffers.
+// scratch holds per-net reusable buffers. Activations come from an arena
+// of float32 buffers handed out in call order and recycled at the next
+// Forward (a forward's calls, and so their sizes, are always the same), so
+// a step allocates nothing once warm; in wasm that spares the collector.
 type scratch struct {
-	col  []float32
-	colQ []int8
-	xq   []int8
-	acc  []int32
+	col   []float32
+	colQ  []int8
+	xq    []int8
+	acc   []int32
+	arena [][]float32
+	next  int
+}
+
+// buf returns the next arena buffer of n values (contents undefined).
+func (n *Net) buf(size int) []float32 {
+	sc := &n.scr
+	if sc.next == len(sc.arena) {
+		sc.arena = append(sc.arena, nil)
+	}
+	b := grow(sc.arena[sc.next], size)
+	sc.arena[sc.next] = b
+	sc.next++
+	return b
 }
 
 func grow[T any](b []T, n int) []T {
@@ -85,7 +102,7 @@ func grow[T any](b []T, n int) []T {
 func (c *Conv) apply(n *Net, x []float32, h, w int) ([]float32, int, int, error) {
 	s := c.shape(h, w)
 	ho, wo := s.Out()
-	out := make([]float32, ho*wo*c.Cout)
+	out := n.buf(ho * wo * c.Cout)
 	if n.Observe != nil {
 		n.Observe(c.Name, x[:h*w*c.Cin])
 	}
@@ -133,16 +150,16 @@ type GN struct {
 	Gamma, Beta []float32
 }
 
-func (g *GN) apply(x []float32, hw int) ([]float32, error) {
-	y := make([]float32, len(x))
+func (g *GN) apply(n *Net, x []float32, hw int) ([]float32, error) {
+	y := n.buf(len(x))
 	if err := kernels.GroupNormNHWC(hw, len(g.Gamma), g.Groups, 1e-5, x, g.Gamma, g.Beta, y); err != nil {
 		return nil, err
 	}
 	return y, nil
 }
 
-func silu(x []float32) []float32 {
-	y := make([]float32, len(x))
+func (n *Net) silu(x []float32) []float32 {
+	y := n.buf(len(x))
 	kernels.SiLU(x, y)
 	return y
 }

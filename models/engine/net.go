@@ -89,16 +89,17 @@ func (n *Net) Forward(x []float32, t float64, label int) ([]float32, error) {
 	if t < 0 || t > 1e4 || math.IsNaN(t) {
 		return nil, fmt.Errorf("engine: time step %v out of range", t)
 	}
+	n.scr.next = 0
 	e, _, _, err := n.TE1.apply(n, timeEmbedding(t, n.Cfg.TimeDim), 1, 1)
 	if err != nil {
 		return nil, err
 	}
-	if e, _, _, err = n.TE2.apply(n, silu(e), 1, 1); err != nil {
+	if e, _, _, err = n.TE2.apply(n, n.silu(e), 1, 1); err != nil {
 		return nil, err
 	}
 	d := n.Cfg.EmbDim
 	kernels.Add(e, n.Class[label*d:(label+1)*d], e)
-	se := silu(e)
+	se := n.silu(e)
 
 	h, hh, ww, err := n.In.apply(n, x, s, s)
 	if err != nil {
@@ -127,7 +128,7 @@ func (n *Net) Forward(x []float32, t float64, label int) ([]float32, error) {
 	if h, err = n.M2.apply(n, h, se, hh, ww); err != nil {
 		return nil, err
 	}
-	if h, hh, ww, err = upConcat(h, h1, hh, ww, n.M2.C2.Cout, n.D1.C2.Cout); err != nil {
+	if h, hh, ww, err = n.upConcat(h, h1, hh, ww, n.M2.C2.Cout, n.D1.C2.Cout); err != nil {
 		return nil, err
 	}
 	if hh != h1h || ww != h1w {
@@ -136,25 +137,28 @@ func (n *Net) Forward(x []float32, t float64, label int) ([]float32, error) {
 	if h, err = n.U1.apply(n, h, se, hh, ww); err != nil {
 		return nil, err
 	}
-	if h, hh, ww, err = upConcat(h, h0, hh, ww, n.U1.C2.Cout, n.D0.C2.Cout); err != nil {
+	if h, hh, ww, err = n.upConcat(h, h0, hh, ww, n.U1.C2.Cout, n.D0.C2.Cout); err != nil {
 		return nil, err
 	}
 	if h, err = n.U0.apply(n, h, se, hh, ww); err != nil {
 		return nil, err
 	}
-	if h, err = n.NOut.apply(h, hh*ww); err != nil {
+	if h, err = n.NOut.apply(n, h, hh*ww); err != nil {
 		return nil, err
 	}
-	out, _, _, err := n.Out.apply(n, silu(h), hh, ww)
-	return out, err
+	out, _, _, err := n.Out.apply(n, n.silu(h), hh, ww)
+	if err != nil {
+		return nil, err
+	}
+	return append([]float32(nil), out...), nil // the arena is reused by the next call
 }
 
-func upConcat(h, skip []float32, hh, ww, ch, cs int) ([]float32, int, int, error) {
-	up := make([]float32, 4*len(h))
+func (n *Net) upConcat(h, skip []float32, hh, ww, ch, cs int) ([]float32, int, int, error) {
+	up := n.buf(4 * len(h))
 	if err := kernels.Upsample2xNHWC(hh, ww, ch, h, up); err != nil {
 		return nil, 0, 0, err
 	}
-	y := make([]float32, 4*hh*ww*(ch+cs))
+	y := n.buf(4 * hh * ww * (ch + cs))
 	if err := kernels.ConcatNHWC(4*hh*ww, ch, cs, up, skip, y); err != nil {
 		return nil, 0, 0, err
 	}
@@ -163,11 +167,11 @@ func upConcat(h, skip []float32, hh, ww, ch, cs int) ([]float32, int, int, error
 
 func (r *Res) apply(n *Net, x, se []float32, hh, ww int) ([]float32, error) {
 	hw := hh * ww
-	g, err := r.N1.apply(x, hw)
+	g, err := r.N1.apply(n, x, hw)
 	if err != nil {
 		return nil, err
 	}
-	h, _, _, err := r.C1.apply(n, silu(g), hh, ww)
+	h, _, _, err := r.C1.apply(n, n.silu(g), hh, ww)
 	if err != nil {
 		return nil, err
 	}
@@ -178,10 +182,10 @@ func (r *Res) apply(n *Net, x, se []float32, hh, ww int) ([]float32, error) {
 	for p := 0; p < hw; p++ {
 		kernels.Add(h[p*r.C1.Cout:(p+1)*r.C1.Cout], e, h[p*r.C1.Cout:(p+1)*r.C1.Cout])
 	}
-	if g, err = r.N2.apply(h, hw); err != nil {
+	if g, err = r.N2.apply(n, h, hw); err != nil {
 		return nil, err
 	}
-	if h, _, _, err = r.C2.apply(n, silu(g), hh, ww); err != nil {
+	if h, _, _, err = r.C2.apply(n, n.silu(g), hh, ww); err != nil {
 		return nil, err
 	}
 	skip := x
@@ -195,7 +199,7 @@ func (r *Res) apply(n *Net, x, se []float32, hh, ww int) ([]float32, error) {
 }
 
 func (a *Attn) apply(n *Net, x []float32, tokens int) ([]float32, error) {
-	g, err := a.N.apply(x, tokens)
+	g, err := a.N.apply(n, x, tokens)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +208,7 @@ func (a *Attn) apply(n *Net, x []float32, tokens int) ([]float32, error) {
 		return nil, err
 	}
 	c := a.C
-	q, k, v := make([]float32, tokens*c), make([]float32, tokens*c), make([]float32, c*tokens)
+	q, k, v := n.buf(tokens*c), n.buf(tokens*c), n.buf(c*tokens)
 	for i := 0; i < tokens; i++ {
 		copy(q[i*c:(i+1)*c], qkv[i*3*c:i*3*c+c])
 		copy(k[i*c:(i+1)*c], qkv[i*3*c+c:i*3*c+2*c])
@@ -213,7 +217,7 @@ func (a *Attn) apply(n *Net, x []float32, tokens int) ([]float32, error) {
 		}
 	}
 	scale := float32(1 / math.Sqrt(float64(c)))
-	s := make([]float32, tokens*tokens)
+	s := n.buf(tokens * tokens)
 	if n.Observe != nil {
 		n.Observe(a.QKV.Name+".q", q)
 		n.Observe(a.QKV.Name+".k", k)
@@ -233,7 +237,7 @@ func (a *Attn) apply(n *Net, x []float32, tokens int) ([]float32, error) {
 		n.Observe(a.QKV.Name+".p", s)
 	}
 	// O[i,c] = sum_j P[i,j] V[j,c]
-	o := make([]float32, tokens*c)
+	o := n.buf(tokens * c)
 	if err := n.matmul(tokens, c, tokens, s, a.P, v, a.V, o); err != nil {
 		return nil, err
 	}
