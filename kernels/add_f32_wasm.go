@@ -6,7 +6,7 @@ import "simd/archsimd"
 
 func init() {
 	addFast = addWasm
-	addVariant("add_f32", "wasm", nil)
+	addVariant("add_f32", "wasm")
 }
 
 // y = a + b

@@ -10,7 +10,7 @@ import (
 
 func init() {
 	gemmB1Fast = gemmB1Wasm
-	addVariant("gemm_b1", "wasm", nil)
+	addVariant("gemm_b1", "wasm")
 }
 
 // gemmB1Wasm XORs 128 signs at a time and counts them with i8x16.popcnt

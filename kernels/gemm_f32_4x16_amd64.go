@@ -13,7 +13,7 @@ func init() {
 			gemmF32AVX2(false, false, m, n, k, a, b, c, acc)
 		}
 		gemmF32TFast = gemmF32AVX2
-		addVariant("gemm_f32", "amd64", nil)
+		addVariant("gemm_f32", "amd64")
 	}
 }
 

@@ -6,7 +6,7 @@ import "simd/archsimd"
 
 func init() {
 	gemmF32Fast = gemmF32Wasm
-	addVariant("gemm_f32", "wasm", nil)
+	addVariant("gemm_f32", "wasm")
 }
 
 // gemmF32Wasm tiles C in 4x8 blocks held in eight 4-lane accumulators.

@@ -9,7 +9,7 @@ import (
 
 func init() {
 	gemmI8Fast = gemmI8Wasm
-	addVariant("gemm_i8", "wasm", nil)
+	addVariant("gemm_i8", "wasm")
 }
 
 // gemmI8Wasm runs a 2x2 register tile of four i32x4 accumulators over K in

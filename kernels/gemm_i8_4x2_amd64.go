@@ -11,8 +11,8 @@ func init() {
 	if archsimd.X86.AVX2() {
 		gemmI8Fast = gemmI8AVX2
 		gemmW4Fast = gemmW4AVX2
-		addVariant("gemm_i8", "amd64", nil)
-		addVariant("gemm_w4", "amd64", nil)
+		addVariant("gemm_i8", "amd64")
+		addVariant("gemm_w4", "amd64")
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 
 func init() {
 	gemmW4Fast = gemmW4Wasm
-	addVariant("gemm_w4", "wasm", nil)
+	addVariant("gemm_w4", "wasm")
 }
 
 // gemmW4Wasm unpacks each 16-byte block into two i8x16 vectors (low

@@ -6,7 +6,7 @@ import "simd/archsimd"
 
 func init() {
 	quantizeFast = quantizeWasm
-	addVariant("quant_f32", "wasm", nil)
+	addVariant("quant_f32", "wasm")
 }
 
 // q = clamp(RoundToEven(x*inv) + zero, -128, 127); f32x4.nearest rounds

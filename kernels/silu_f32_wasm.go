@@ -6,7 +6,7 @@ import "simd/archsimd"
 
 func init() {
 	siluFast = siluWasm
-	addVariant("silu_f32", "wasm", nil)
+	addVariant("silu_f32", "wasm")
 }
 
 // expF32x4 is ExpF32 on four lanes, operation for operation.

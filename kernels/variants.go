@@ -9,7 +9,7 @@ type Variant struct {
 
 var variants []Variant
 
-func addVariant(op, target string, _ any) {
+func addVariant(op, target string) {
 	variants = append(variants, Variant{Op: op, Target: target})
 }
 

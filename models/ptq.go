@@ -195,9 +195,11 @@ func Quantize(n *engine.Net, calib []CalibInput, cfg PTQConfig, log io.Writer) (
 	return q, nil
 }
 
-// actStats are running min/max and a sample of whole inputs of one layer.
+// actStats are running min/max and a sample of whole inputs [h, w, c] of
+// one layer.
 type actStats struct {
 	lo, hi float64
+	h, w   int
 	kept   [][]float32
 }
 
@@ -210,10 +212,10 @@ func newObserver(keep, total int) *observer {
 	return &observer{keep: keep, total: total, stats: map[string]*actStats{}}
 }
 
-func (o *observer) observe(name string, x []float32) {
+func (o *observer) observe(name string, x []float32, h, w int) {
 	st := o.stats[name]
 	if st == nil {
-		st = &actStats{lo: math.Inf(1), hi: math.Inf(-1)}
+		st = &actStats{lo: math.Inf(1), hi: math.Inf(-1), h: h, w: w}
 		o.stats[name] = st
 	}
 	for _, v := range x {
@@ -302,7 +304,7 @@ func chooseRange(c *engine.Conv, st *actStats, cfg PTQConfig) engine.QParam {
 			qp := rangeParam(st.lo*b, st.hi*a)
 			var e float64
 			for _, x := range st.kept {
-				e += layerMSE(c, wq, x, qp)
+				e += layerMSE(c, wq, x, st.h, st.w, qp)
 			}
 			if e < bestErr {
 				best, bestErr = qp, e
@@ -333,13 +335,7 @@ func dequantWeights(c *engine.Conv) []float32 {
 
 // layerMSE is the mean squared difference between the layer's FP output
 // and its output with quantized weights wq and input fake-quantized by qp.
-func layerMSE(c *engine.Conv, wq []float32, x []float32, qp engine.QParam) float64 {
-	hw := len(x) / c.Cin
-	h := int(math.Sqrt(float64(hw)))
-	if h*h != hw {
-		h, hw = 1, len(x)/c.Cin // attention tokens or vectors: treat as 1 x hw
-	}
-	w := hw / h
+func layerMSE(c *engine.Conv, wq []float32, x []float32, h, w int, qp engine.QParam) float64 {
 	xq := make([]float32, len(x))
 	inv := 1 / qp.Scale
 	for i, v := range x {

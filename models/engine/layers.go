@@ -104,7 +104,7 @@ func (c *Conv) apply(n *Net, x []float32, h, w int) ([]float32, int, int, error)
 	ho, wo := s.Out()
 	out := n.buf(ho * wo * c.Cout)
 	if n.Observe != nil {
-		n.Observe(c.Name, x[:h*w*c.Cin])
+		n.Observe(c.Name, x[:h*w*c.Cin], h, w)
 	}
 	sc := &n.scr
 	switch {

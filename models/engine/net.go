@@ -44,10 +44,11 @@ type Net struct {
 	U1, U0   *Res
 	NOut     GN
 	Out      *Conv
-	// Observe, if set, sees the float input of every conv/linear layer
-	// (before quantization) and of the attention products, by layer name;
-	// calibration collects activations through it.
-	Observe func(name string, x []float32)
+	// Observe, if set, sees the float input [h, w, channels] of every
+	// conv/linear layer (before quantization) and the operands of the
+	// attention products, by layer name; calibration collects activations
+	// through it.
+	Observe func(name string, x []float32, h, w int)
 	scr     scratch
 }
 
@@ -219,9 +220,9 @@ func (a *Attn) apply(n *Net, x []float32, tokens int) ([]float32, error) {
 	scale := float32(1 / math.Sqrt(float64(c)))
 	s := n.buf(tokens * tokens)
 	if n.Observe != nil {
-		n.Observe(a.QKV.Name+".q", q)
-		n.Observe(a.QKV.Name+".k", k)
-		n.Observe(a.QKV.Name+".v", v)
+		n.Observe(a.QKV.Name+".q", q, tokens, 1)
+		n.Observe(a.QKV.Name+".k", k, tokens, 1)
+		n.Observe(a.QKV.Name+".v", v, c, 1)
 	}
 	// S[i,j] = scale * q_i . k_j
 	if err := n.matmul(tokens, tokens, c, q, a.Q, k, a.K, s); err != nil {
@@ -234,7 +235,7 @@ func (a *Attn) apply(n *Net, x []float32, tokens int) ([]float32, error) {
 		return nil, err
 	}
 	if n.Observe != nil {
-		n.Observe(a.QKV.Name+".p", s)
+		n.Observe(a.QKV.Name+".p", s, tokens, 1)
 	}
 	// O[i,c] = sum_j P[i,j] V[j,c]
 	o := n.buf(tokens * c)
