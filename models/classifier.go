@@ -148,7 +148,8 @@ func (c *Classifier) Accuracy(d *Dataset) (float64, error) {
 	return float64(right) / float64(d.N), err
 }
 
-func argmax(v []float32) int {
+// argmax is the index of the largest value (the first on ties).
+func argmax[E float32 | float64](v []E) int {
 	best := 0
 	for i, x := range v {
 		if x > v[best] {

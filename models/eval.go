@@ -90,7 +90,7 @@ func Evaluate(m EpsModel, s *Schedule, cls *Classifier, ref *FeatureStats, n, ba
 			return nil, err
 		}
 		for b, l := range labels {
-			if argmax64(p[b]) == l {
+			if argmax(p[b]) == l {
 				right++
 			}
 		}
@@ -111,16 +111,6 @@ func Evaluate(m EpsModel, s *Schedule, cls *Classifier, ref *FeatureStats, n, ba
 	res.IS = InceptionScoreAnalogue(probs)
 	res.Seconds = time.Since(t0).Seconds()
 	return res, nil
-}
-
-func argmax64(v []float64) int {
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 // inBatches calls f with consecutive index batches of at most size covering [0, n).
