@@ -192,6 +192,7 @@ type BinaryNet struct {
 	S4         SignSTE
 	L5         *Linear
 	feats      *T
+	extra      [4]*T // regularizer gradients of the current step
 }
 
 // NewBinaryNet builds the network with seeded weights.
@@ -234,13 +235,28 @@ func (n *BinaryNet) Forward(x *T) (*T, error) {
 }
 
 // Backward back-propagates dlogits.
-func (n *BinaryNet) Backward(d *T) {
+func (n *BinaryNet) Backward(d *T) { n.BackwardWith(d, [4]*T{}) }
+
+// PreSign returns the inputs of the four sign layers in the last Forward
+// (the latent full-precision activations a_F; a_B = sign(a_F)):
+// [B,32,28,28], [B,64,14,14], [B,64,14,14], [B,128,7,7].
+func (n *BinaryNet) PreSign() [4]*T { return [4]*T{n.S1.x, n.S2.x, n.S3.x, n.S4.x} }
+
+// BackwardWith back-propagates dlogits plus extra gradients with respect
+// to the pre-sign activations (nil entries add nothing).
+func (n *BinaryNet) BackwardWith(d *T, extra [4]*T) {
+	add := func(g *T, i int) *T {
+		if extra[i] != nil {
+			AddInto(g, extra[i])
+		}
+		return g
+	}
 	dh := n.L5.Backward(d)
 	dh = &T{B: dh.B, C: 128, H: 7, W: 7, D: dh.D}
-	dh = n.B4.Backward(n.N4.Backward(n.S4.Backward(dh)))
-	dh = n.B3.Backward(n.N3.Backward(n.S3.Backward(dh)))
-	dh = n.B2.Backward(n.N2.Backward(n.S2.Backward(dh)))
-	n.C1.Backward(n.N1.Backward(n.S1.Backward(dh)))
+	dh = n.B4.Backward(n.N4.Backward(add(n.S4.Backward(dh), 3)))
+	dh = n.B3.Backward(n.N3.Backward(add(n.S3.Backward(dh), 2)))
+	dh = n.B2.Backward(n.N2.Backward(add(n.S2.Backward(dh), 1)))
+	n.C1.Backward(n.N1.Backward(add(n.S1.Backward(dh), 0)))
 }
 
 // ClipLatent keeps latent binary weights in [-1, 1] after an update.

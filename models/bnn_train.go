@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 )
 
 // BinaryTrain configures TrainBinary.
@@ -13,6 +14,91 @@ type BinaryTrain struct {
 	LR            float64
 	Seed          uint64
 	Limit         int // use only the first Limit training images (0: all)
+
+	// Weights of the methods on top of the baseline (0: off).
+	LCR     float64     // LCR-BNN retention-matrix spectral norms matched to the teacher's
+	CMIM    float64     // CMIM InfoNCE between binary and latent FP activations
+	LONDON  float64     // LONDON: KD from the teacher (this mix of the logit loss) + Lipschitz matching
+	Teacher *Classifier // FP counterpart for LCR and LONDON
+}
+
+// Method names the variant: "baseline", or the methods joined by "+".
+func (c BinaryTrain) Method() string {
+	var m []string
+	if c.LCR > 0 {
+		m = append(m, "lcr")
+	}
+	if c.CMIM > 0 {
+		m = append(m, "cmim")
+	}
+	if c.LONDON > 0 {
+		m = append(m, "london")
+	}
+	if len(m) == 0 {
+		return "baseline"
+	}
+	return strings.Join(m, "+")
+}
+
+// Fixed constants of the methods (not searched: one setting per paper).
+const (
+	cmimTau        = 0.2 // InfoNCE temperature
+	kdTau          = 4.0 // distillation temperature
+	londonLipshitz = 0.1 // weight of LONDON's Lipschitz term relative to its KD mix
+)
+
+// regularizer returns the ceLoop hook adding the enabled methods' losses.
+func (n *BinaryNet) regularizer(cfg BinaryTrain, input func() *T) (func(lg, d *T) (float64, error), []*Param, error) {
+	if cfg.LCR == 0 && cfg.CMIM == 0 && cfg.LONDON == 0 {
+		return nil, nil, nil
+	}
+	if (cfg.LCR > 0 || cfg.LONDON > 0) && cfg.Teacher == nil {
+		return nil, nil, fmt.Errorf("binary: LCR and LONDON need the FP classifier as teacher")
+	}
+	var heads *cmimHeads
+	var extra []*Param
+	if cfg.CMIM > 0 {
+		heads = newCMIMHeads(cfg.Seed, map[int]int{1: 64, 2: 64, 3: 128}, []int{1, 2, 3}, cmimTau)
+		extra = heads.Params()
+	}
+	return func(lg, d *T) (float64, error) {
+		pre := n.PreSign()
+		var grads [4]*T
+		for i, p := range pre {
+			grads[i] = NewT(p.B, p.C, p.H, p.W)
+		}
+		var loss float64
+		if heads != nil {
+			loss += heads.loss(pre[:], grads[:], cfg.CMIM)
+		}
+		if cfg.Teacher != nil && (cfg.LCR > 0 || cfg.LONDON > 0) {
+			x := input()
+			tx := NewT(x.B, x.C, x.H, x.W)
+			for i, v := range x.D {
+				tx.D[i] = 2*v - 1 // the teacher reads [-1, 1]
+			}
+			tl, err := cfg.Teacher.Forward(tx)
+			if err != nil {
+				return 0, err
+			}
+			ts := cfg.Teacher.Stages()
+			s3, d3 := [3]*T{pre[0], pre[2], pre[3]}, [3]*T{grads[0], grads[2], grads[3]}
+			rs, rt := stageRetentions(s3), stageRetentions(ts)
+			if cfg.LCR > 0 {
+				loss += lcrLoss(rs, rt, d3, cfg.LCR)
+			}
+			if cfg.LONDON > 0 {
+				kl, kd := kdLoss(lg, tl, kdTau)
+				a := float32(cfg.LONDON)
+				for i := range d.D {
+					d.D[i] = (1-a)*d.D[i] + a*kd.D[i]
+				}
+				loss += cfg.LONDON*kl + lipschitzLoss(rs, rt, d3, cfg.LONDON*londonLipshitz)
+			}
+		}
+		n.extra = grads
+		return loss, nil
+	}, extra, nil
 }
 
 // binaryInput scales pixels to [0, 1] (zero padding is background).
@@ -37,14 +123,24 @@ func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test
 	steps := cfg.Epochs * (ntrain / cfg.Batch)
 	var acc float64
 	n.SetTrain(true)
-	err := ceLoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: ntrain, Rand: r,
+	var lastX *T
+	reg, extra, err := n.regularizer(cfg, func() *T { return lastX })
+	if err != nil {
+		return 0, err
+	}
+	backward := n.Backward
+	if reg != nil {
+		backward = func(d *T) { n.BackwardWith(d, n.extra) }
+	}
+	err = ceLoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: ntrain, Rand: r,
 		Sched:  LRSchedule{Base: cfg.LR, Min: cfg.LR / 100, Warmup: min(200, steps/10), Total: steps},
 		Opt:    &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8},
-		Params: n.Params(),
+		Params: append(n.Params(), extra...),
 		Input: func(idx []int) *T {
-			return binaryInput(train, idx, func() (int, int) { return r.IntN(3) - 1, r.IntN(3) - 1 })
+			lastX = binaryInput(train, idx, func() (int, int) { return r.IntN(3) - 1, r.IntN(3) - 1 })
+			return lastX
 		},
-		Forward: n.Forward, Backward: n.Backward, AfterUpdate: n.ClipLatent,
+		Forward: n.Forward, Backward: backward, AfterUpdate: n.ClipLatent, Extra: reg,
 		EndEpoch: func(ep int, loss float64) error {
 			n.SetTrain(false)
 			defer n.SetTrain(true)

@@ -20,8 +20,9 @@ type ceLoop struct {
 	Input            func(idx []int) *T // the batch of images idx
 	Forward          func(*T) (*T, error)
 	Backward         func(*T)
-	AfterUpdate      func()                           // optional, after each step
-	EndEpoch         func(ep int, loss float64) error // after each epoch, with its mean loss
+	AfterUpdate      func()                              // optional, after each step
+	Extra            func(logits, d *T) (float64, error) // optional: adds regularizers to d and returns their loss
+	EndEpoch         func(ep int, loss float64) error    // after each epoch, with its mean loss
 }
 
 func (l ceLoop) run(ctx context.Context, data *Dataset, log io.Writer) error {
@@ -46,6 +47,13 @@ func (l ceLoop) run(ctx context.Context, data *Dataset, log io.Writer) error {
 				return err
 			}
 			loss, d := SoftmaxCE(lg, labels)
+			if l.Extra != nil {
+				extra, err := l.Extra(lg, d)
+				if err != nil {
+					return err
+				}
+				loss += extra
+			}
 			l.Backward(d)
 			l.Opt.Update(l.Params, l.Sched.At(step))
 			if l.AfterUpdate != nil {

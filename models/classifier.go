@@ -23,6 +23,7 @@ type Classifier struct {
 	L1, L2     *Linear
 	A4         SiLU
 	feat       *T
+	stages     [3]*T
 }
 
 // ClassifierFeatures is the width of the penultimate features.
@@ -52,12 +53,19 @@ func (c *Classifier) Forward(x *T) (*T, error) {
 		return nil, fmt.Errorf("classifier: input %s, want [B 1 28 28]", x.Shape())
 	}
 	h := c.A1.Forward(c.N1.Forward(c.C1.Forward(x)))
+	c.stages[0] = h
 	h = c.A2.Forward(c.N2.Forward(c.C2.Forward(h)))
+	c.stages[1] = h
 	h = c.A3.Forward(c.N3.Forward(c.C3.Forward(h)))
+	c.stages[2] = h
 	flat := &T{B: h.B, C: h.C * h.H * h.W, H: 1, W: 1, D: h.D}
 	c.feat = c.A4.Forward(c.L1.Forward(flat))
 	return c.L2.Forward(c.feat), nil
 }
+
+// Stages returns the feature maps of the last Forward at 28x28 [B,32],
+// 14x14 [B,64] and 7x7 [B,64] (after each SiLU).
+func (c *Classifier) Stages() [3]*T { return c.stages }
 
 // Features returns the penultimate features of the last Forward.
 func (c *Classifier) Features() *T { return c.feat }

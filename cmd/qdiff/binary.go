@@ -12,33 +12,83 @@ import (
 )
 
 func init() {
-	register("train-binary", "train the baseline binary MNIST network; test accuracy through the XNOR kernels", trainBinary)
+	register("train-binary", "train one binary MNIST network (baseline, -lcr, -cmim, -london); test accuracy through the XNOR kernels", trainBinary)
+}
+
+// binaryFlags registers the training flags shared by train-binary and binary-table.
+func binaryFlags(fs *flag.FlagSet, cfg *models.BinaryTrain, teacher *string) {
+	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
+	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "images per step")
+	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "peak learning rate")
+	fs.IntVar(&cfg.Limit, "limit", 0, "train on the first N images only (0: all)")
+	fs.StringVar(teacher, "teacher", "models/zoo/classifier.fp32.safetensors", "FP classifier: LCR's counterpart and LONDON's teacher")
 }
 
 func trainBinary(args []string) error {
 	cfg := models.BinaryTrain{Epochs: 10, Batch: 64, LR: 2e-3, Seed: 1}
+	var teacher, out string
 	fs := flag.NewFlagSet("train-binary", flag.ContinueOnError)
-	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
-	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "images per step")
-	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "peak learning rate")
+	binaryFlags(fs, &cfg, &teacher)
 	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of weights and batches")
-	fs.IntVar(&cfg.Limit, "limit", 0, "train on the first N images only (0: all)")
+	fs.Float64Var(&cfg.LCR, "lcr", 0, "weight of the LCR-BNN retention loss (0: off)")
+	fs.Float64Var(&cfg.CMIM, "cmim", 0, "weight of the CMIM contrastive loss (0: off)")
+	fs.Float64Var(&cfg.LONDON, "london", 0, "LONDON: share of the teacher's soft labels in the logit loss, in (0,1) (0: off)")
+	fs.StringVar(&out, "o", "", "write the exported network here (safetensors)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if cfg.Epochs < 1 || cfg.Batch < 1 {
-		return fmt.Errorf("-epochs and -batch must be positive")
+	if err := checkBinaryCfg(cfg); err != nil {
+		return err
 	}
 	train, test, err := mnistSplits()
 	if err != nil {
 		return err
 	}
+	if cfg.LCR > 0 || cfg.LONDON > 0 {
+		if cfg.Teacher, err = models.LoadClassifier(teacher); err != nil {
+			return err
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	acc, err := models.TrainBinary(ctx, models.NewBinaryNet(cfg.Seed), cfg, train, test, os.Stdout)
+	n := models.NewBinaryNet(cfg.Seed)
+	acc, err := models.TrainBinary(ctx, n, cfg, train, test, os.Stdout)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("test accuracy through the binary kernels: %.2f%%\n", 100*acc)
+	fmt.Printf("%s seed %d: test accuracy through the binary kernels: %.2f%%\n", cfg.Method(), cfg.Seed, 100*acc)
+	if out != "" {
+		return writeBinary(n, cfg, acc, out)
+	}
+	return nil
+}
+
+func checkBinaryCfg(cfg models.BinaryTrain) error {
+	if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Limit < 0 {
+		return fmt.Errorf("-epochs and -batch must be positive, -limit not negative")
+	}
+	if cfg.LCR < 0 || cfg.CMIM < 0 || cfg.LONDON < 0 || cfg.LONDON >= 1 {
+		return fmt.Errorf("-lcr and -cmim must be >= 0, -london in [0, 1)")
+	}
+	return nil
+}
+
+// writeBinary exports n to the kernels' format with its provenance.
+func writeBinary(n *models.BinaryNet, cfg models.BinaryTrain, acc float64, path string) error {
+	bk, err := n.Export()
+	if err != nil {
+		return err
+	}
+	b, err := bk.Encode(map[string]string{
+		"method": cfg.Method(), "seed": fmt.Sprint(cfg.Seed), "epochs": fmt.Sprint(cfg.Epochs),
+		"train_images": fmt.Sprint(cfg.Limit), "test_accuracy": fmt.Sprintf("%.4f", acc),
+	})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s (%d bytes)\n", path, len(b))
 	return nil
 }
