@@ -64,6 +64,39 @@ func quantRows(n, k int, at func(r, c int) float32) (*kernels.Q8Matrix, error) {
 	return kernels.NewQ8Matrix(n, k, data, scale)
 }
 
+// quantRows4 quantizes rows [n][k] symmetrically per row to 4 bits, the
+// clip range of each row chosen by least squared error.
+func quantRows4(n, k int, at func(r, c int) float32) (*kernels.Q4Matrix, error) {
+	data := make([]int8, n*k)
+	scale := make([]float32, n)
+	for r := 0; r < n; r++ {
+		var mx float64
+		for c := 0; c < k; c++ {
+			mx = math.Max(mx, math.Abs(float64(at(r, c))))
+		}
+		// clip range by least squared error over a grid (4 bits are few)
+		q := func(v, s float64) float64 { return math.Max(-kernels.Q4Max, math.Min(kernels.Q4Max, math.RoundToEven(v/s))) }
+		best, bestErr := math.Max(mx, 1e-12)/kernels.Q4Max, math.Inf(1)
+		for a := 0.2; a <= 1.0001; a += 0.025 {
+			s := math.Max(a*mx, 1e-12) / kernels.Q4Max
+			var e float64
+			for c := 0; c < k; c++ {
+				v := float64(at(r, c))
+				d := v - s*q(v, s)
+				e += d * d
+			}
+			if e < bestErr {
+				best, bestErr = s, e
+			}
+		}
+		scale[r] = float32(best)
+		for c := 0; c < k; c++ {
+			data[r*k+c] = int8(q(float64(at(r, c)), best))
+		}
+	}
+	return kernels.PackQ4(n, k, data, scale)
+}
+
 // Export converts the (trained, eval-mode) network to the kernels.
 func (n *BinaryNet) Export() (*bnet.Net, error) {
 	bk := &bnet.Net{Bias1: append([]float32(nil), n.C1.B.W...)}
@@ -107,7 +140,7 @@ func (n *BinaryNet) Export() (*bnet.Net, error) {
 		bk.B[l], bk.Th[l] = m, th
 	}
 	// fc weights [In = 128*49 in NCHW order, 10]; kernel input is NHWC (p*128 + c)
-	if bk.W5, err = quantRows(10, 6272, func(r, i int) float32 {
+	if bk.W5, err = quantRows4(10, 6272, func(r, i int) float32 {
 		p, c := i/128, i%128
 		return n.L5.Wt.W[(c*49+p)*10+r]
 	}); err != nil {

@@ -71,12 +71,22 @@ func (c *Classifier) Stages() [3]*T { return c.stages }
 func (c *Classifier) Features() *T { return c.feat }
 
 // Backward back-propagates dlogits.
-func (c *Classifier) Backward(d *T) {
+func (c *Classifier) Backward(d *T) { c.BackwardWith(d, [3]*T{}) }
+
+// BackwardWith back-propagates dlogits plus extra gradients with respect
+// to the three stage outputs (nil entries add nothing).
+func (c *Classifier) BackwardWith(d *T, extra [3]*T) {
+	add := func(g *T, i int) *T {
+		if extra[i] != nil {
+			AddInto(g, extra[i])
+		}
+		return g
+	}
 	dh := c.L1.Backward(c.A4.Backward(c.L2.Backward(d)))
 	dh = &T{B: dh.B, C: 64, H: 7, W: 7, D: dh.D}
-	dh = c.C3.Backward(c.N3.Backward(c.A3.Backward(dh)))
-	dh = c.C2.Backward(c.N2.Backward(c.A2.Backward(dh)))
-	c.C1.Backward(c.N1.Backward(c.A1.Backward(dh)))
+	dh = c.C3.Backward(c.N3.Backward(c.A3.Backward(add(dh, 2))))
+	dh = c.C2.Backward(c.N2.Backward(c.A2.Backward(add(dh, 1))))
+	c.C1.Backward(c.N1.Backward(c.A1.Backward(add(dh, 0))))
 }
 
 // SoftmaxCE returns the mean cross-entropy of logits [B,K] against labels

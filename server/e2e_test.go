@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/models/engine"
 	"github.com/qdiff/qdiff/site"
 )
@@ -69,7 +70,7 @@ func e2eSite(t *testing.T) (*httptest.Server, map[string]*engine.Net) {
 		paths[prec.String()] = p
 	}
 	out := filepath.Join(dir, "dist")
-	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: paths}); err != nil {
+	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: paths, Classifier: zooClassifier}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(New(os.DirFS(out), log.New(io.Discard, "", 0)))
@@ -129,6 +130,7 @@ type pageResult struct {
 	Seed   int   `json:"seed"`
 	Digit  int   `json:"digit"`
 	Pixels []int `json:"pixels"`
+	Label  *int  `json:"label"`
 }
 
 // waitDone polls window.qdiff.done.
@@ -169,6 +171,7 @@ func TestE2E_GenerateMatchesWazero(t *testing.T) {
 		t.Fatalf("%d results, want 3", len(res))
 	}
 	wasmBytes := wazeroGenerate(t, nets["w8a8"], 11, -1, 3, 4, 2)
+	bk := zooBnet(t)
 	for i, r := range res {
 		if r.Digit != engine.RandomDigit(uint64(11+i)) {
 			t.Errorf("image %d: digit %d, want %d", i, r.Digit, engine.RandomDigit(uint64(11+i)))
@@ -181,6 +184,9 @@ func TestE2E_GenerateMatchesWazero(t *testing.T) {
 			if byte(r.Pixels[p]) != want[p] {
 				t.Fatalf("image %d pixel %d: browser %d, wazero %d", i, p, r.Pixels[p], want[p])
 			}
+		}
+		if nl, _, err := bk.Predict(want); err != nil || r.Label == nil || *r.Label != nl {
+			t.Errorf("image %d: page label %v, native binary network %d (%v)", i, r.Label, nl, err)
 		}
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
@@ -308,4 +314,116 @@ func TestE2E_BadParamsAndCancel(t *testing.T) {
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
+}
+
+// zooClassifier is the committed binary network, which the page uses for
+// labels and the drawing pad.
+const zooClassifier = "../models/zoo/bnet.safetensors"
+
+// drawJS draws a 28x28 image on the pad with synthetic pointer events, one
+// stroke per horizontal run of ink, then waits for the pad's label.
+const drawJS = `(async (img) => {
+  const c = document.getElementById('pad-canvas');
+  document.getElementById('pad-clear').click();
+  const r = c.getBoundingClientRect();
+  const ev = (type, x, y) => c.dispatchEvent(new PointerEvent(type, {
+    clientX: r.left + (x + 0.5) * r.width / 28, clientY: r.top + (y + 0.5) * r.height / 28,
+    pointerId: 1, pointerType: 'mouse', isPrimary: true, buttons: type === 'pointerup' ? 0 : 1, bubbles: true }));
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28;) {
+      if (img[y * 28 + x] < 128) { x++; continue; }
+      const x0 = x;
+      while (x < 28 && img[y * 28 + x] >= 128) x++;
+      ev('pointerdown', x0, y); ev('pointermove', x - 1, y); ev('pointerup', x - 1, y);
+    }
+  }
+  await window.qdiff.pad.idle();
+  return { label: window.qdiff.pad.label, pixels: window.qdiff.pad.pixels };
+})`
+
+// TestE2E_DrawingPad draws MNIST test digits on the pad with pointer
+// events: the binary network in the page must read them as their labels,
+// and its answer must equal the native kernels' on the pad's own 28x28.
+func TestE2E_DrawingPad(t *testing.T) {
+	srv, _ := e2eSite(t)
+	ctx, consoleErrors := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`#pad-canvas`)); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := models.MNISTDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := models.LoadMNIST(dir, "t10k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk := zooBnet(t)
+	const n = 10
+	right := 0
+	for i := 0; i < n; i++ {
+		img := make([]int, 784)
+		for p, v := range test.Image(i) {
+			img[p] = int(v)
+		}
+		type drawn struct {
+			Label  int   `json:"label"`
+			Pixels []int `json:"pixels"`
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[drawn](fmt.Sprintf("%s(%s)", drawJS, jsInts(img)), chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Pixels) != 784 {
+			t.Fatalf("digit %d: pad gave %d pixels", i, len(got.Pixels))
+		}
+		px := make([]byte, 784)
+		for p, v := range got.Pixels {
+			px[p] = byte(v)
+		}
+		native, _, err := bk.Predict(px)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if native != got.Label {
+			t.Errorf("digit %d: page says %d, native kernels %d on the same pixels", i, got.Label, native)
+		}
+		if got.Label == int(test.Labels[i]) {
+			right++
+		}
+	}
+	// hand-drawn strokes are not MNIST's pen: allow one miss in ten
+	if right < n-1 {
+		t.Errorf("pad read %d of %d drawn test digits correctly", right, n)
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+	t.Logf("pad read %d of %d drawn MNIST test digits correctly", right, n)
+}
+
+func zooBnet(t *testing.T) *bnet.Net {
+	t.Helper()
+	b, err := os.ReadFile(zooClassifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk, err := bnet.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bk
+}
+
+func jsInts(v []int) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, x := range v {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprint(&b, x)
+	}
+	b.WriteByte(']')
+	return b.String()
 }

@@ -26,8 +26,9 @@ const WasmPkg = "github.com/qdiff/qdiff/wasm"
 // BuildOptions configure Build.
 type BuildOptions struct {
 	Out    string            // output folder
-	Models map[string]string // precision -> engine weights file
-	Log    io.Writer
+	Models     map[string]string // precision -> engine weights file
+	Classifier string            // binary network file (optional)
+	Log        io.Writer
 }
 
 // Build writes the whole site into opt.Out and returns its manifest.
@@ -72,7 +73,7 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 	for _, s := range []struct {
 		name string
 		dst  *string
-	}{{"app.js", &m.App}, {"worker.js", &m.Worker}, {"style.css", &m.Style}} {
+	}{{"app.js", &m.App}, {"pad.js", &m.Pad}, {"worker.js", &m.Worker}, {"style.css", &m.Style}} {
 		b, err := staticFS.ReadFile("static/" + s.name)
 		if err != nil {
 			return m, err
@@ -99,6 +100,18 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 	}
 	if len(m.Models) == 0 {
 		return m, fmt.Errorf("site: no model files given")
+	}
+	if opt.Classifier != "" {
+		b, err := os.ReadFile(opt.Classifier)
+		if err != nil {
+			return m, fmt.Errorf("site: classifier: %w", err)
+		}
+		sum := sha256.Sum256(b)
+		url, err := put(opt.Out, "models/bnet.safetensors", b, false)
+		if err != nil {
+			return m, err
+		}
+		m.Classifier = &Model{Precision: "b1", URL: url, SHA256: hex.EncodeToString(sum[:]), Bytes: len(b)}
 	}
 	var page bytes.Buffer
 	if err := Page(m).Render(ctx, &page); err != nil {

@@ -11,12 +11,13 @@ type Model struct {
 // Manifest tells the page where its assets are (relative URLs, so the
 // folder can be served from any path).
 type Manifest struct {
-	App, Worker, Style, Wasm, WasmExec string
+	App, Pad, Worker, Style, Wasm, WasmExec string
 	Models                             []Model
+	Classifier                         *Model // the binary network (nil: no labels, no drawing pad)
 	Commit                             string
 }
 
 // Data is what the page's script reads from its JSON script element.
 func (m Manifest) Data() map[string]any {
-	return map[string]any{"worker": m.Worker, "wasm": m.Wasm, "wasmExec": m.WasmExec, "models": m.Models}
+	return map[string]any{"worker": m.Worker, "wasm": m.Wasm, "wasmExec": m.WasmExec, "models": m.Models, "classifier": m.Classifier}
 }

@@ -11,6 +11,10 @@
 //	    calling onStep(step, steps, x0Pixels) after every step
 //	qdiffBench(op, dims, reps) -> {ms, ops}
 //	    times reps runs of a kernel-table op (kernels.Table) at dims
+//	qdiffLoadClassifier(bytes) -> {model} or {error}
+//	    decodes the binary network (models/bnet)
+//	qdiffClassify(pixels) -> {label, confidence, probs, ms}
+//	    labels 784 grey bytes with the binary network
 //
 // and calls qdiffReady() once they exist.
 package main
@@ -34,6 +38,12 @@ func main() {
 		panic(err)
 	}
 	if err := export(g, "qdiffBench", bench); err != nil {
+		panic(err)
+	}
+	if err := export(g, "qdiffLoadClassifier", loadClassifier); err != nil {
+		panic(err)
+	}
+	if err := export(g, "qdiffClassify", classify); err != nil {
 		panic(err)
 	}
 	if ready, err := g.Get("qdiffReady"); err == nil && ready.Type() == safejs.TypeFunction {
@@ -64,13 +74,9 @@ func load(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("qdiffLoad: key: %w", err)
 	}
-	n, err := args[1].Length()
-	if err != nil || n <= 0 || n > 64<<20 {
-		return nil, fmt.Errorf("qdiffLoad: weights must be a Uint8Array of at most 64 MiB")
-	}
-	b := make([]byte, n)
-	if _, err := safejs.CopyBytesToGo(b, args[1]); err != nil {
-		return nil, fmt.Errorf("qdiffLoad: %w", err)
+	b, err := bytesArg(args[1], 64<<20)
+	if err != nil {
+		return nil, fmt.Errorf("qdiffLoad: weights: %w", err)
 	}
 	net, err := engine.Decode(b)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/qdiff/qdiff/kernels"
 	"github.com/qdiff/qdiff/kernels/wazerotest"
 	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/models/engine"
 )
 
@@ -107,6 +108,9 @@ func bench(args []string) error {
 		fmt.Printf("| C[M,N]=A[M,K]xB[K,N] | %dx%dx%d (MxKxN) | %.1f | %.1f |\n", m, k, n, g[0], g[1])
 	}
 	if err := benchSteps(ctx, dir, *runs); err != nil {
+		return err
+	}
+	if err := benchBinary(ctx, dir, *runs); err != nil {
 		return err
 	}
 	if *train {
@@ -252,4 +256,58 @@ func cpuName() string {
 		}
 	}
 	return "unknown CPU"
+}
+
+// benchBinary times the binary classifier on one image and on a batch of
+// 64, natively and under wazero SIMD (nanoseconds per image, median).
+func benchBinary(ctx context.Context, dir string, runs int) error {
+	const path = "models/zoo/bnet.safetensors"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Printf("\n(no %s: binary classifier not timed)\n", path)
+		return nil
+	}
+	n, err := bnet.Decode(b)
+	if err != nil {
+		return err
+	}
+	mod, err := engineGuest(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer mod.Close(ctx)
+	fmt.Println()
+	fmt.Println("| binary classifier (bnet) | native µs/image | wazero SIMD µs/image |")
+	fmt.Println("|---|---|---|")
+	for _, batch := range []int{1, 64} {
+		reps := max(1, 256/batch)
+		med := func(f func() (int64, error)) (float64, error) {
+			v := make([]float64, runs)
+			for r := range v {
+				ns, err := f()
+				if err != nil {
+					return 0, err
+				}
+				v[r] = float64(ns) / 1e3
+			}
+			slices.Sort(v)
+			return v[runs/2], nil
+		}
+		nat, err := med(func() (int64, error) { return bnet.TimeClassify(n, batch, reps) })
+		if err != nil {
+			return err
+		}
+		w, err := med(func() (int64, error) {
+			var out bytes.Buffer
+			if err := mod.Run(ctx, wazerotest.Config{Args: []string{"timeclassify", wazerotest.Abs(path), strconv.Itoa(batch), strconv.Itoa(reps)}, Stdout: &out}); err != nil {
+				return 0, err
+			}
+			return strconv.ParseInt(strings.TrimSpace(out.String()), 10, 64)
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| batch %d | %.1f | %.1f |\n", batch, nat, w)
+	}
+	return nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // Model is the value of qdiff.model in a binary classifier's weights file.
-const Model = "bnet-mnist-v1"
+const Model = "bnet-mnist-v2"
 
 // shapes are the three binary convolutions of the architecture.
 var shapes = [3]kernels.ConvShape{{H: 28, W: 28, Cin: 32, Cout: 64, KSize: 3, Stride: 2},
@@ -61,7 +61,8 @@ func (bk *Net) Encode(meta map[string]string) ([]byte, error) {
 			st.Tensor{Name: p + "thr", DType: "I32", Shape: []int{b.N}, Data: thr},
 			st.Tensor{Name: p + "flip", DType: "U8", Shape: []int{b.N}, Data: boolBytes(bk.Th[l].Flip)})
 	}
-	ts = append(ts, i8("fc.q8", bk.W5), f32("fc.wscale", bk.W5.Scale), f32("fc.bias", bk.Bias5))
+	ts = append(ts, st.Tensor{Name: "fc.q4", DType: "U8", Shape: []int{bk.W5.N, bk.W5.KP() / 2}, Data: bk.W5.Data},
+		f32("fc.wscale", bk.W5.Scale), f32("fc.bias", bk.Bias5))
 	return st.Encode(m, ts)
 }
 
@@ -71,7 +72,11 @@ func Decode(b []byte) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.Meta["qdiff.model"] != Model {
+	switch f.Meta["qdiff.model"] {
+	case Model:
+	case "bnet-mnist-v1":
+		return nil, fmt.Errorf("bnet: bnet-mnist-v1 (8-bit last layer) is retired; re-export with this version (models/FORMAT.md)")
+	default:
 		return nil, fmt.Errorf("bnet: not a binary classifier (qdiff.model = %q)", f.Meta["qdiff.model"])
 	}
 	get := func(name, dtype string, n int) ([]byte, error) {
@@ -160,8 +165,18 @@ func Decode(b []byte) (*Net, error) {
 		}
 		bk.B[l], bk.Th[l] = m, th
 	}
-	if bk.W5, err = q8("fc", 10, 6272); err != nil {
+	fcK := (6272 + kernels.Q4BlockK - 1) / kernels.Q4BlockK * kernels.Q4BlockK
+	d4, err := get("fc.q4", "U8", 10*fcK/2)
+	if err != nil {
 		return nil, err
+	}
+	sc5, err := getF32("fc.wscale", 10)
+	if err != nil {
+		return nil, err
+	}
+	w5 := &kernels.Q4Matrix{N: 10, K: 6272, Data: d4, Scale: sc5}
+	if bk.W5, err = kernels.PackQ4(10, 6272, w5.Unpack(), sc5); err != nil { // checks nibbles, rebuilds ColSum
+		return nil, fmt.Errorf("bnet: fc.q4: %w", err)
 	}
 	if bk.Bias5, err = getF32("fc.bias", 10); err != nil {
 		return nil, err

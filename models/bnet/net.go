@@ -7,13 +7,15 @@ package bnet
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/qdiff/qdiff/kernels"
 )
 
 // Net is the binary classifier in kernel form: an int8
 // first conv with float thresholds, three XNOR-popcount convs with integer
-// thresholds (batch norm and sign folded), an int8 last layer on ±1.
+// thresholds (batch norm and sign folded), a last layer with 4-bit weights
+// on the ±1 features (8-bit activations).
 type Net struct {
 	W1     *kernels.Q8Matrix
 	Bias1  []float32
@@ -22,7 +24,7 @@ type Net struct {
 	B      [3]*kernels.B1Matrix
 	Th     [3]*kernels.Threshold
 	Shapes [3]kernels.ConvShape
-	W5     *kernels.Q8Matrix // 10 x 6272, input order NHWC (pixel, channel)
+	W5     *kernels.Q4Matrix // 10 x 6272 4-bit, input order NHWC (pixel, channel)
 	Bias5  []float32
 }
 
@@ -88,6 +90,33 @@ func (bk *Net) Last(bits []uint64) ([]float32, error) {
 		}
 	}
 	logits := make([]float32, 10)
-	err := kernels.GemmI8(1, a, bk.W5, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
+	err := kernels.GemmW4(1, a, bk.W5, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
 	return logits, err
+}
+
+// Predict classifies one 28x28 image (grey bytes, white ink on black)
+// and returns the most likely digit and the softmax of the logits.
+func (bk *Net) Predict(pixels []uint8) (int, []float64, error) {
+	lg, err := bk.Classify(pixels)
+	if err != nil {
+		return 0, nil, err
+	}
+	mx := lg[0]
+	for _, v := range lg {
+		mx = max(mx, v)
+	}
+	probs := make([]float64, len(lg))
+	var s float64
+	for i, v := range lg {
+		probs[i] = math.Exp(float64(v - mx))
+		s += probs[i]
+	}
+	best := 0
+	for i := range probs {
+		probs[i] /= s
+		if probs[i] > probs[best] {
+			best = i
+		}
+	}
+	return best, probs, nil
 }

@@ -76,9 +76,13 @@
   // Weights: Cache API first, else download with progress; always verified.
   const weightCache = new Map();
   async function weights(precision) {
-    if (weightCache.has(precision)) return weightCache.get(precision);
     const m = manifest.models.find((x) => x.precision === precision);
     if (!m) throw new Error(`no ${precision} model on this site`);
+    return fetchModel(m, `${precision.toUpperCase()} weights`);
+  }
+
+  async function fetchModel(m, what) {
+    if (weightCache.has(m.url)) return weightCache.get(m.url);
     const url = new URL(m.url, location.href).href;
     let cache = null;
     try { cache = await caches.open('qdiff-weights-v1'); } catch (_) { /* no Cache API (file:// or private mode) */ }
@@ -87,9 +91,9 @@
     if (hit) buf = await hit.arrayBuffer();
     if (!buf) {
       $('download').hidden = false;
-      $('download-label').textContent = `Downloading ${precision.toUpperCase()} weights`;
+      $('download-label').textContent = `Downloading ${what}`;
       const resp = await fetch(url);
-      if (!resp.ok) throw new Error(`weights download failed: HTTP ${resp.status}`);
+      if (!resp.ok) throw new Error(`${what}: download failed, HTTP ${resp.status}`);
       const reader = resp.body.getReader();
       const parts = [];
       let got = 0;
@@ -106,15 +110,24 @@
       buf = out.buffer;
       state.bytesDownloaded += got;
       $('download').hidden = true;
-      if (await sha256Hex(buf) !== m.sha256) throw new Error('weights failed their sha256 check; reload the page');
+      if (await sha256Hex(buf) !== m.sha256) throw new Error(`${what} failed their sha256 check; reload the page`);
       if (cache) await cache.put(url, new Response(buf.slice(0)));
     } else if (await sha256Hex(buf) !== m.sha256) {
       await cache.delete(url);
-      throw new Error('cached weights failed their sha256 check; reload the page');
+      throw new Error(`cached ${what} failed their sha256 check; reload the page`);
     }
     $('t-bytes').textContent = `${(state.bytesDownloaded / 1e6).toFixed(2)} MB`;
-    weightCache.set(precision, buf);
+    weightCache.set(m.url, buf);
     return buf;
+  }
+
+  // loadClassifier puts the binary network into a worker (once).
+  async function loadClassifier(x) {
+    if (!manifest.classifier || x.loaded.has('bnet')) return !!manifest.classifier;
+    const buf = await fetchModel(manifest.classifier, 'binary classifier');
+    await call(x, { type: 'loadClassifier', bytes: buf.slice(0) });
+    x.loaded.add('bnet');
+    return true;
   }
 
   function startWorker() {
@@ -235,6 +248,7 @@
         for (const key of precs) {
           if (!x.loaded.has(key)) { await call(x, { type: 'load', key, bytes: bufs[key].slice(0) }); x.loaded.add(key); }
         }
+        await loadClassifier(x);
       }));
       const jobs = [];
       for (let i = 0; i < o.n; i++) for (const key of precs) jobs.push({ i, key });
@@ -245,7 +259,7 @@
       await Promise.all(ws.map(async (x) => {
         while (next < jobs.length && runId === state.runId) {
           const { i, key } = jobs[next++];
-          const r = await call(x, { type: 'generate', id: i, key, digit: o.digit, steps: o.steps, guidance: o.guidance, seed: o.seed + i }, (d) => {
+          const r = await call(x, { type: 'generate', id: i, key, digit: o.digit, steps: o.steps, guidance: o.guidance, seed: o.seed + i, classify: x.loaded.has('bnet') }, (d) => {
             draw(cells[i].c[key], d.pixels);
             stepsDone++;
             progress.value = stepsDone / total;
@@ -256,9 +270,18 @@
           res[key] = Array.from(r.pixels);
           if (!o.compare) res.pixels = res[key];
           cells[i].cap.textContent = `digit ${r.digit} · seed ${o.seed + i}`;
+          if (r.label !== null && (key === o.precision || !o.compare)) {
+            res.label = r.label;
+            res.confidence = r.confidence;
+            const tag = document.createElement('span');
+            tag.className = r.label === r.digit ? 'label' : 'label miss';
+            tag.title = 'label from the 1-bit network (XNOR + popcount)';
+            tag.textContent = `reads as ${r.label} (${Math.round(100 * r.confidence)}%)`;
+            cells[i].cap.append(document.createElement('br'), tag);
+          }
           if (o.compare && precs.every((p) => res[p])) {
             res.meanAbsDiff = heat(cells[i].heat, res[precs[0]], res[precs[1]]);
-            cells[i].cap.textContent += ` · mean |difference| ${res.meanAbsDiff.toFixed(1)} grey levels`;
+            cells[i].cap.append(` · mean |difference| ${res.meanAbsDiff.toFixed(1)} grey levels`);
           }
         }
       }));
@@ -298,6 +321,9 @@
     const d = await call(ws[0], { type: 'bench', id: -1, op, dims, reps });
     return { ms: d.ms, ops: d.ops };
   };
+
+  // for pad.js: the pad runs its own worker so it never waits for a grid
+  window.qdiff.internal = { startWorker, loadClassifier, call, showError, manifest };
 
   form.addEventListener('submit', (e) => { e.preventDefault(); if (!state.running) run(); });
   $('cancel').addEventListener('click', cancel);

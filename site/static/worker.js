@@ -15,6 +15,12 @@ self.onmessage = async (e) => {
     } else if (m.type === 'load') {
       const r = self.qdiffLoad(m.key, new Uint8Array(m.bytes));
       postMessage({ type: 'loaded', key: m.key, error: (r && r.error) || null });
+    } else if (m.type === 'loadClassifier') {
+      const r = self.qdiffLoadClassifier(new Uint8Array(m.bytes));
+      postMessage({ type: 'loaded', key: 'bnet', error: (r && r.error) || null });
+    } else if (m.type === 'classify') {
+      const r = self.qdiffClassify(new Uint8Array(m.pixels));
+      postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, ...r });
     } else if (m.type === 'bench') {
       const r = self.qdiffBench(m.op, m.dims, m.reps);
       postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, ms: r.ms, ops: r.ops });
@@ -26,7 +32,13 @@ self.onmessage = async (e) => {
       if (r.error) {
         postMessage({ type: 'error', id: m.id, error: r.error });
       } else {
-        postMessage({ type: 'done', id: m.id, pixels: r.pixels, digit: r.digit, ms: performance.now() - t0 });
+        const ms = performance.now() - t0;
+        // label the result with the binary network when it is loaded
+        const c = m.classify ? self.qdiffClassify(r.pixels) : null;
+        postMessage({
+          type: 'done', id: m.id, pixels: r.pixels, digit: r.digit, ms,
+          label: c && !c.error ? c.label : null, confidence: c && !c.error ? c.confidence : null,
+        });
       }
     }
   } catch (err) {

@@ -5,6 +5,7 @@
 //	guest generate MODEL SEED DIGIT STEPS GUIDANCE
 //	guest time MODEL REPS
 //	guest classify MODEL        (binary classifier; 784-byte images on stdin)
+//	guest timeclassify MODEL BATCH REPS (nanoseconds per image)
 //
 // step loads MODEL (an engine weights file), takes x_T = Noise(SEED), runs
 // one DDIM step from T to TPREV and writes x_TPREV then x0 as
@@ -39,6 +40,9 @@ func run(args []string) error {
 	}
 	if len(args) == 3 && args[0] == "time" {
 		return timeSteps(args[1:])
+	}
+	if len(args) == 4 && args[0] == "timeclassify" {
+		return timeClassify(args[1:])
 	}
 	if len(args) == 2 && args[0] == "classify" {
 		return classify(args[1])
@@ -128,6 +132,28 @@ func timeSteps(args []string) error {
 		return fmt.Errorf("bad REPS %q", args[1])
 	}
 	ns, err := engine.TimeSteps(n, reps)
+	if err != nil {
+		return err
+	}
+	fmt.Println(ns)
+	return nil
+}
+
+func timeClassify(args []string) error {
+	b, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	n, err := bnet.Decode(b)
+	if err != nil {
+		return err
+	}
+	batch, err1 := strconv.Atoi(args[1])
+	reps, err2 := strconv.Atoi(args[2])
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("bad BATCH %q or REPS %q", args[1], args[2])
+	}
+	ns, err := bnet.TimeClassify(n, batch, reps)
 	if err != nil {
 		return err
 	}

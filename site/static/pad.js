@@ -1,0 +1,129 @@
+// qdiff drawing pad: the binary network classifies what a person draws,
+// as they draw. Runs its own worker (see app.js: window.qdiff.internal).
+'use strict';
+(() => {
+  const q = window.qdiff && window.qdiff.internal;
+  const canvas = document.getElementById('pad-canvas');
+  if (!q || !canvas) return;
+  if (!q.manifest.classifier) { document.getElementById('pad').hidden = true; return; }
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const out = document.getElementById('pad-label');
+  const bars = document.getElementById('pad-probs');
+  const pen = canvas.width / 12; // stroke width: about MNIST's, relative to the pad
+  const pad = { label: null, confidence: null, probs: null, pixels: null, classified: 0 };
+  window.qdiff.pad = pad;
+  let worker = null;
+  let busy = false;
+  let again = false;
+
+  for (let d = 0; d < 10; d++) {
+    const row = document.createElement('div');
+    row.className = 'bar';
+    row.innerHTML = `<span>${d}</span><meter min="0" max="1" value="0"></meter>`;
+    bars.append(row);
+  }
+
+  function clear() {
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    out.textContent = 'Draw a digit';
+    pad.label = null;
+    for (const m of bars.querySelectorAll('meter')) m.value = 0;
+  }
+
+  // mnist turns the pad into a 28x28 MNIST-style image: the ink's bounding
+  // box scaled to fit 20x20, placed so its centre of mass is the centre.
+  function mnist() {
+    const { width: w, height: h } = canvas;
+    const src = ctx.getImageData(0, 0, w, h).data;
+    let x0 = w, y0 = h, x1 = -1, y1 = -1;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        if (src[4 * (y * w + x)] > 32) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+      }
+    }
+    if (x1 < 0) return null;
+    const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+    const s = 20 / Math.max(bw, bh);
+    const tw = Math.max(1, Math.round(bw * s)), th = Math.max(1, Math.round(bh * s));
+    const tmp = document.createElement('canvas');
+    tmp.width = tw; tmp.height = th;
+    const tc = tmp.getContext('2d', { willReadFrequently: true });
+    tc.imageSmoothingEnabled = true;
+    tc.imageSmoothingQuality = 'high';
+    tc.drawImage(canvas, x0, y0, bw, bh, 0, 0, tw, th);
+    const small = tc.getImageData(0, 0, tw, th).data;
+    let m = 0, mx = 0, my = 0;
+    for (let y = 0; y < th; y++) {
+      for (let x = 0; x < tw; x++) { const v = small[4 * (y * tw + x)]; m += v; mx += v * x; my += v * y; }
+    }
+    const ox = Math.round(14 - mx / m), oy = Math.round(14 - my / m);
+    const px = new Uint8Array(784);
+    for (let y = 0; y < th; y++) {
+      for (let x = 0; x < tw; x++) {
+        const X = x + ox, Y = y + oy;
+        if (X >= 0 && X < 28 && Y >= 0 && Y < 28) px[Y * 28 + X] = small[4 * (y * tw + x)];
+      }
+    }
+    return px;
+  }
+
+  async function classify() {
+    if (busy) { again = true; return; }
+    const px = mnist();
+    if (!px) return;
+    busy = true;
+    try {
+      if (!worker) {
+        worker = q.startWorker();
+        await worker.ready;
+      }
+      await q.loadClassifier(worker);
+      const r = await q.call(worker, { type: 'classify', id: -2, pixels: px.buffer });
+      pad.label = r.label; pad.confidence = r.confidence; pad.probs = r.probs; pad.pixels = Array.from(px);
+      pad.classified++;
+      out.textContent = `Reads as ${r.label} (${Math.round(100 * r.confidence)}%) · ${r.ms.toFixed(2)} ms in 1-bit arithmetic`;
+      bars.querySelectorAll('meter').forEach((m, i) => { m.value = r.probs[i]; });
+    } catch (e) {
+      q.showError(`Drawing pad: ${e.message}`);
+    } finally {
+      busy = false;
+      if (again) { again = false; classify(); }
+    }
+  }
+
+  let last = null;
+  function at(e) {
+    const r = canvas.getBoundingClientRect();
+    return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height];
+  }
+  function stroke(p) {
+    ctx.strokeStyle = '#fff';
+    ctx.fillStyle = '#fff';
+    ctx.lineWidth = pen;
+    ctx.lineCap = 'round';
+    if (last) {
+      ctx.beginPath(); ctx.moveTo(last[0], last[1]); ctx.lineTo(p[0], p[1]); ctx.stroke();
+    } else {
+      ctx.beginPath(); ctx.arc(p[0], p[1], pen / 2, 0, 2 * Math.PI); ctx.fill();
+    }
+    last = p;
+  }
+  let frame = 0;
+  function soon() { if (!frame) frame = requestAnimationFrame(() => { frame = 0; classify(); }); }
+  canvas.addEventListener('pointerdown', (e) => {
+    try { canvas.setPointerCapture(e.pointerId); } catch (_) { /* synthetic or finished pointer */ }
+    last = null; stroke(at(e)); soon();
+  });
+  canvas.addEventListener('pointermove', (e) => { if (e.buttons & 1 && last) { stroke(at(e)); soon(); } });
+  const up = () => { if (last) { last = null; classify(); } };
+  canvas.addEventListener('pointerup', up);
+  canvas.addEventListener('pointercancel', up);
+  document.getElementById('pad-clear').addEventListener('click', clear);
+  // idle resolves once every stroke so far has been classified (tests).
+  pad.idle = () => new Promise((resolve) => {
+    const check = () => (busy || again || frame ? setTimeout(check, 20) : resolve(pad.label));
+    check();
+  });
+  clear();
+})();
