@@ -10,7 +10,7 @@ export GOEXPERIMENT := simd
 BUILD := $(CURDIR)/build
 export QDIFF_BUILD := $(BUILD)
 
-.PHONY: help demo site bench-browser test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
+.PHONY: help demo site docs-images bench-browser test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -21,6 +21,11 @@ demo: site ## build everything from the committed weights and serve http://local
 site: ## build the static site (pages, wasm, weights) into dist/
 	rm -rf dist
 	go run ./cmd/qdiff site -o dist
+
+docs-images: ## preview grids for the docs page with `qdiff generate` (wazero) into docs/previews/
+	mkdir -p docs/previews
+	go run ./cmd/qdiff generate -model models/zoo/unet.w8a8.safetensors -n 10 -steps 20 -seed 1 -o docs/previews/w8a8-ddim20.png
+	go run ./cmd/qdiff generate -model models/zoo/unet.w4a8.safetensors -n 10 -steps 20 -seed 1 -o docs/previews/w4a8-ddim20.png
 
 templ: ## regenerate the templ components
 	go run github.com/a-h/templ/cmd/templ@$(TEMPL_VERSION) generate -path site

@@ -29,6 +29,15 @@ import (
 // comparison needs a model, not a good one) and serves it.
 func e2eSite(t *testing.T) (*httptest.Server, map[string]*engine.Net) {
 	t.Helper()
+	out, nets := e2eBuild(t)
+	srv := httptest.NewServer(New(os.DirFS(out), log.New(io.Discard, "", 0)))
+	t.Cleanup(srv.Close)
+	return srv, nets
+}
+
+// e2eBuild builds the test site and returns its folder and engines.
+func e2eBuild(t *testing.T) (string, map[string]*engine.Net) {
+	t.Helper()
 	if _, err := exec.LookPath(chromiumPath()); err != nil {
 		t.Skip("chromium not installed (.ci/run installs Debian's chromium)")
 	}
@@ -73,9 +82,7 @@ func e2eSite(t *testing.T) (*httptest.Server, map[string]*engine.Net) {
 	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: paths, Classifier: zooClassifier}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(os.DirFS(out), log.New(io.Discard, "", 0)))
-	t.Cleanup(srv.Close)
-	return srv, nets
+	return out, nets
 }
 
 func chromiumPath() string {

@@ -121,6 +121,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Content-Type", ctype)
 	if strings.HasSuffix(name, ".html") {
 		hd.Set("Content-Security-Policy", csp)
+	} else {
+		// scripts, wasm, weights and the manifest are public: other origins
+		// may fetch them (the <qdiff-generator> element on their pages)
+		hd.Set("Access-Control-Allow-Origin", "*")
 	}
 	if hashed.MatchString(name) {
 		hd.Set("Cache-Control", "public, max-age=31536000, immutable")

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -15,10 +16,17 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/andybalholm/brotli"
 )
 
 //go:embed static
 var staticFS embed.FS
+
+// ElementScript is the stable (unhashed) name of the <qdiff-generator>
+// script that other sites load.
+const ElementScript = "qdiff-element.js"
 
 // WasmPkg is the browser program.
 const WasmPkg = "github.com/qdiff/qdiff/wasm"
@@ -28,14 +36,20 @@ type BuildOptions struct {
 	Out    string            // output folder
 	Models     map[string]string // precision -> engine weights file
 	Classifier string            // binary network file (optional)
+	Brotli     int               // brotli quality 0-11 of the .br variants (0: gzip only)
+	Cards      []string          // model cards (Markdown) for the docs page
+	Previews   []string          // preview PNGs for the docs page
 	Log        io.Writer
 }
 
 // Build writes the whole site into opt.Out and returns its manifest.
 func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 	var m Manifest
-	if err := os.MkdirAll(filepath.Join(opt.Out, "models"), 0o755); err != nil {
-		return m, err
+	w := writer{out: opt.Out, br: opt.Brotli}
+	for _, d := range []string{"models", "previews"} {
+		if err := os.MkdirAll(filepath.Join(opt.Out, d), 0o755); err != nil {
+			return m, err
+		}
 	}
 	logf := func(f string, a ...any) {
 		if opt.Log != nil {
@@ -56,7 +70,7 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 	if err != nil {
 		return m, err
 	}
-	if m.Wasm, err = put(opt.Out, "qdiff.wasm", wasmBytes, true); err != nil {
+	if m.Wasm, err = w.put("qdiff.wasm", wasmBytes, true); err != nil {
 		return m, err
 	}
 	root, err := goOutput(ctx, "env", "GOROOT")
@@ -67,18 +81,18 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 	if err != nil {
 		return m, fmt.Errorf("site: wasm_exec.js: %w", err)
 	}
-	if m.WasmExec, err = put(opt.Out, "wasm_exec.js", execJS, true); err != nil {
+	if m.WasmExec, err = w.put("wasm_exec.js", execJS, true); err != nil {
 		return m, err
 	}
 	for _, s := range []struct {
 		name string
 		dst  *string
-	}{{"app.js", &m.App}, {"pad.js", &m.Pad}, {"worker.js", &m.Worker}, {"style.css", &m.Style}} {
+	}{{"app.js", &m.App}, {"pad.js", &m.Pad}, {"docs.js", &m.Docs}, {"worker.js", &m.Worker}, {"style.css", &m.Style}} {
 		b, err := staticFS.ReadFile("static/" + s.name)
 		if err != nil {
 			return m, err
 		}
-		if *s.dst, err = put(opt.Out, s.name, b, true); err != nil {
+		if *s.dst, err = w.put(s.name, b, true); err != nil {
 			return m, err
 		}
 	}
@@ -92,7 +106,7 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 			return m, fmt.Errorf("site: model %s: %w", prec, err)
 		}
 		sum := sha256.Sum256(b)
-		url, err := put(opt.Out, "models/unet."+prec+".safetensors", b, false)
+		url, err := w.put("models/unet."+prec+".safetensors", b, true)
 		if err != nil {
 			return m, err
 		}
@@ -107,51 +121,108 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 			return m, fmt.Errorf("site: classifier: %w", err)
 		}
 		sum := sha256.Sum256(b)
-		url, err := put(opt.Out, "models/bnet.safetensors", b, false)
+		url, err := w.put("models/bnet.safetensors", b, true)
 		if err != nil {
 			return m, err
 		}
 		m.Classifier = &Model{Precision: "b1", URL: url, SHA256: hex.EncodeToString(sum[:]), Bytes: len(b)}
 	}
-	var page bytes.Buffer
-	if err := Page(m).Render(ctx, &page); err != nil {
+	cards, err := renderCards(opt.Out, opt.Cards)
+	if err != nil {
 		return m, err
 	}
-	if err := writeWithGzip(filepath.Join(opt.Out, "index.html"), page.Bytes()); err != nil {
+	docs := DocsData{Cards: cards}
+	for _, p := range opt.Previews {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return m, fmt.Errorf("site: preview: %w", err)
+		}
+		u, err := w.put("previews/"+filepath.Base(p), b, false)
+		if err != nil {
+			return m, err
+		}
+		docs.Previews = append(docs.Previews, u)
+	}
+	// stable names for other sites: the element script and the manifest it reads
+	elem, err := staticFS.ReadFile("static/element.js")
+	if err != nil {
 		return m, err
+	}
+	if err := w.write(ElementScript, elem); err != nil {
+		return m, err
+	}
+	mj, err := json.MarshalIndent(m.Data(), "", "  ")
+	if err != nil {
+		return m, err
+	}
+	if err := w.write("manifest.json", mj); err != nil {
+		return m, err
+	}
+	for _, p := range []struct {
+		name string
+		c    templ.Component
+	}{{"index.html", Page(m)}, {"embed.html", Embed(m)}, {"docs.html", Docs(m, docs)}} {
+		var page bytes.Buffer
+		if err := p.c.Render(ctx, &page); err != nil {
+			return m, err
+		}
+		if err := w.write(p.name, page.Bytes()); err != nil {
+			return m, err
+		}
 	}
 	logf("wrote %s: wasm %d bytes, %d models", opt.Out, len(wasmBytes), len(m.Models))
 	return m, nil
 }
 
+// writer puts files into the site folder with compressed variants.
+type writer struct {
+	out string
+	br  int // brotli quality, 0: none
+}
+
 // put writes b as name with its content hash in the file name
-// (name.<16 hex>.ext), plus a .gz variant when compress is set, and
+// (name.<16 hex>.ext), plus compressed variants when compress is set, and
 // returns its relative URL.
-func put(out, name string, b []byte, compress bool) (string, error) {
+func (w writer) put(name string, b []byte, compress bool) (string, error) {
 	sum := sha256.Sum256(b)
 	ext := path.Ext(name)
 	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:8]) + ext
-	p := filepath.Join(out, filepath.FromSlash(hashed))
 	if compress {
-		return hashed, writeWithGzip(p, b)
+		return hashed, w.write(hashed, b)
 	}
-	return hashed, os.WriteFile(p, b, 0o644)
+	return hashed, os.WriteFile(filepath.Join(w.out, filepath.FromSlash(hashed)), b, 0o644)
 }
 
-func writeWithGzip(p string, b []byte) error {
+// write writes name and its .gz (and .br) variants where they are smaller.
+func (w writer) write(name string, b []byte) error {
+	p := filepath.Join(w.out, filepath.FromSlash(name))
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		return err
 	}
 	var z bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-	w.Write(b)
-	if err := w.Close(); err != nil {
+	gz, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	gz.Write(b)
+	if err := gz.Close(); err != nil {
 		return err
 	}
-	if z.Len() >= len(b) {
+	if z.Len() < len(b) {
+		if err := os.WriteFile(p+".gz", z.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	if w.br == 0 {
 		return nil
 	}
-	return os.WriteFile(p+".gz", z.Bytes(), 0o644)
+	var br bytes.Buffer
+	bw := brotli.NewWriterLevel(&br, w.br)
+	bw.Write(b)
+	if err := bw.Close(); err != nil {
+		return err
+	}
+	if br.Len() < min(len(b), z.Len()) {
+		return os.WriteFile(p+".br", br.Bytes(), 0o644)
+	}
+	return nil
 }
 
 func toolchainEnv() []string {

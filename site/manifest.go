@@ -11,7 +11,7 @@ type Model struct {
 // Manifest tells the page where its assets are (relative URLs, so the
 // folder can be served from any path).
 type Manifest struct {
-	App, Pad, Worker, Style, Wasm, WasmExec string
+	App, Pad, Docs, Worker, Style, Wasm, WasmExec string
 	Models                             []Model
 	Classifier                         *Model // the binary network (nil: no labels, no drawing pad)
 	Commit                             string

@@ -2,10 +2,16 @@ package site
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 )
 
 func TestPage_Render(t *testing.T) {
@@ -33,14 +39,34 @@ func TestPage_Render(t *testing.T) {
 	}
 }
 
-func TestPut_HashedName(t *testing.T) {
+func TestWriter_Put(t *testing.T) {
 	dir := t.TempDir()
-	a, err := put(dir, "x.js", []byte(strings.Repeat("a", 400)), true)
+	w := writer{out: dir, br: 5}
+	a, err := w.put("x.js", []byte(strings.Repeat("a", 400)), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := put(dir, "x.js", []byte(strings.Repeat("b", 400)), true)
+	b, _ := w.put("x.js", []byte(strings.Repeat("b", 400)), true)
 	if a == b || !strings.HasPrefix(a, "x.") || !strings.HasSuffix(a, ".js") || len(a) != len("x.0123456789abcdef.js") {
 		t.Errorf("hashed names %q %q", a, b)
+	}
+	// compressible content gets both variants, and they decode to it
+	raw, _ := os.ReadFile(filepath.Join(dir, a))
+	for _, ext := range []string{".gz", ".br"} {
+		z, err := os.Open(filepath.Join(dir, a+ext))
+		if err != nil {
+			t.Fatalf("%s variant: %v", ext, err)
+		}
+		var r io.Reader = brotli.NewReader(z)
+		if ext == ".gz" {
+			if r, err = gzip.NewReader(z); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := io.ReadAll(r)
+		z.Close()
+		if err != nil || !bytes.Equal(got, raw) {
+			t.Errorf("%s variant decodes to %d bytes (%v), want the %d original", ext, len(got), err, len(raw))
+		}
 	}
 }

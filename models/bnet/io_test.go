@@ -114,3 +114,21 @@ func TestNet_Predict(t *testing.T) {
 		t.Error("batch 0 accepted")
 	}
 }
+
+func BenchmarkNet_Classify(b *testing.B) {
+	n := models.NewBinaryNet(5)
+	n.SetTrain(false)
+	bk, err := n.Export()
+	if err != nil {
+		b.Fatal(err)
+	}
+	img := make([]uint8, 784)
+	for i := range img {
+		img[i] = uint8(i * 13)
+	}
+	for b.Loop() {
+		if _, err := bk.Classify(img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
