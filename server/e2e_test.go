@@ -22,6 +22,7 @@ import (
 	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/models/sidial"
 	"github.com/qdiff/qdiff/site"
 )
 
@@ -38,6 +39,7 @@ func e2eSite(t *testing.T) (*httptest.Server, map[string]*engine.Net) {
 // e2eBuild builds the test site and returns its folder and engines.
 func e2eBuild(t *testing.T) (string, map[string]*engine.Net) {
 	t.Helper()
+	zooSnapshot(t)
 	if _, err := exec.LookPath(chromiumPath()); err != nil {
 		t.Skip("chromium not installed (.ci/run installs Debian's chromium)")
 	}
@@ -79,7 +81,7 @@ func e2eBuild(t *testing.T) (string, map[string]*engine.Net) {
 		paths[prec.String()] = p
 	}
 	out := filepath.Join(dir, "dist")
-	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: paths, Classifier: zooClassifier}); err != nil {
+	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: paths, Classifier: zooClassifier, Dialog: zooDialog}); err != nil {
 		t.Fatal(err)
 	}
 	return out, nets
@@ -324,8 +326,33 @@ func TestE2E_BadParamsAndCancel(t *testing.T) {
 }
 
 // zooClassifier is the committed binary network, which the page uses for
-// labels and the drawing pad.
-const zooClassifier = "../models/zoo/bnet.safetensors"
+// labels and the drawing pad; zooSnapshot copies it (and the dialog) once
+// per test run so that a training job rewriting the zoo cannot make the
+// page and the native checks disagree.
+var zooClassifier, zooDialog = "../models/zoo/bnet.safetensors", "../models/zoo/dialog-bnet.safetensors"
+
+var zooOnce sync.Once
+
+func zooSnapshot(t *testing.T) {
+	t.Helper()
+	zooOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "qdiff-zoo-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []*string{&zooClassifier, &zooDialog} {
+			b, err := os.ReadFile(*p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dst := filepath.Join(dir, filepath.Base(*p))
+			if err := os.WriteFile(dst, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			*p = dst
+		}
+	})
+}
 
 // drawJS draws a 28x28 image on the pad with synthetic pointer events, one
 // stroke per horizontal run of ink, then waits for the pad's label.
@@ -433,4 +460,131 @@ func jsInts(v []int) string {
 	}
 	b.WriteByte(']')
 	return b.String()
+}
+
+
+// TestE2E_DialogOcclusion draws test digits on the pad, hides the top half
+// and answers the page's questions with clicks, as the oracle would: at
+// every round the page's guess and next question must equal the native
+// dialog's on the same pixels, and for the chosen digit the guess changes.
+func TestE2E_DialogOcclusion(t *testing.T) {
+	srv, _ := e2eSite(t)
+	ctx, consoleErrors := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`#dialog`)); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := models.MNISTDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := models.LoadMNIST(dir, "t10k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk := zooBnet(t)
+	db, err := os.ReadFile(zooDialog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm, err := sidial.Decode(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 3
+	type step struct {
+		label, next int
+	}
+	// native replay of the page's dialog with the top half hidden
+	native := func(px []byte) ([]step, []int8) {
+		occ := append([]byte(nil), px...)
+		clear(occ[:14*28])
+		_, probs, err := bk.Predict(occ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oracle := sidial.Oracle(px)
+		ans := make([]int8, len(sidial.Questions))
+		var steps []step
+		for r := 0; r <= rounds; r++ {
+			post, _ := dm.Posterior(probs, 0.5, ans)
+			next, _ := dm.Next(probs, 0.5, ans)
+			steps = append(steps, step{argmaxF(post), next})
+			if r < rounds {
+				ans[next] = oracle[next]
+			}
+		}
+		return steps, oracle
+	}
+	type dstate struct {
+		Label   int  `json:"label"`
+		Next    int  `json:"next"`
+		Asked   int  `json:"asked"`
+		Pending bool `json:"pending"`
+	}
+	poll := func(asked int) dstate {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Poll[dstate](fmt.Sprintf(`(() => { const d = window.qdiff.pad.dialog; return d.label !== null && d.asked === %d && d.pending !== undefined && d; })()`, asked),
+			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
+		if err != nil {
+			msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('error').textContent + ' | ' + JSON.stringify(window.qdiff.pad.dialog)`))
+			t.Fatalf("dialog round %d did not come: %v (page: %s; console %v)", asked, err, msg, consoleErrors())
+		}
+		return s
+	}
+	for i := 0; i < 20; i++ {
+		img := make([]int, 784)
+		for p, v := range test.Image(i) {
+			img[p] = int(v)
+		}
+		type drawn struct {
+			Pixels []int `json:"pixels"`
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[drawn](fmt.Sprintf("%s(%s)", drawJS, jsInts(img)), chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		px := make([]byte, 784)
+		for p, v := range got.Pixels {
+			px[p] = byte(v)
+		}
+		want, oracle := native(px)
+		if want[0].label == want[rounds].label {
+			continue // the answers do not change this one's guess: try the next digit
+		}
+		if err := chromedp.Do(ctx, chromedp.SetValue(`#occlude`, "top"), chromedp.Evaluate[chromedp.Void](`document.getElementById('occlude').dispatchEvent(new Event('change'))`)); err != nil {
+			t.Fatal(err)
+		}
+		for r := 0; r <= rounds; r++ {
+			s := poll(r)
+			if s.Label != want[r].label || s.Next != want[r].next {
+				t.Fatalf("digit %d round %d: page guess %d next question %d, native %d and %d", i, r, s.Label, s.Next, want[r].label, want[r].next)
+			}
+			if r == rounds {
+				break
+			}
+			button := "#answer-no"
+			if oracle[s.Next] > 0 {
+				button = "#answer-yes"
+			}
+			if err := chromedp.Do(ctx, chromedp.Click(button)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Logf("digit %d (label %d), top half hidden: guess %d, after %d answers %d", i, test.Labels[i], want[0].label, rounds, want[rounds].label)
+		if errs := consoleErrors(); len(errs) > 0 {
+			t.Errorf("console errors: %v", errs)
+		}
+		return
+	}
+	t.Fatal("no digit among the first 20 whose guess the answers change")
+}
+
+func argmaxF(p []float64) int {
+	best := 0
+	for i, v := range p {
+		if v > p[best] {
+			best = i
+		}
+	}
+	return best
 }

@@ -36,6 +36,7 @@ type BuildOptions struct {
 	Out    string            // output folder
 	Models     map[string]string // precision -> engine weights file
 	Classifier string            // binary network file (optional)
+	Dialog     string            // SI-Dial model for it (optional)
 	Brotli     int               // brotli quality 0-11 of the .br variants (0: gzip only)
 	Cards      []string          // model cards (Markdown) for the docs page
 	Previews   []string          // preview PNGs for the docs page
@@ -105,12 +106,11 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 		if err != nil {
 			return m, fmt.Errorf("site: model %s: %w", prec, err)
 		}
-		sum := sha256.Sum256(b)
-		url, err := w.put("models/unet."+prec+".safetensors", b, true)
+		mm, err := w.model("models/unet."+prec+".safetensors", prec, b)
 		if err != nil {
 			return m, err
 		}
-		m.Models = append(m.Models, Model{Precision: prec, URL: url, SHA256: hex.EncodeToString(sum[:]), Bytes: len(b)})
+		m.Models = append(m.Models, *mm)
 	}
 	if len(m.Models) == 0 {
 		return m, fmt.Errorf("site: no model files given")
@@ -120,12 +120,18 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 		if err != nil {
 			return m, fmt.Errorf("site: classifier: %w", err)
 		}
-		sum := sha256.Sum256(b)
-		url, err := w.put("models/bnet.safetensors", b, true)
-		if err != nil {
+		if m.Classifier, err = w.model("models/bnet.safetensors", "b1", b); err != nil {
 			return m, err
 		}
-		m.Classifier = &Model{Precision: "b1", URL: url, SHA256: hex.EncodeToString(sum[:]), Bytes: len(b)}
+	}
+	if opt.Dialog != "" {
+		b, err := os.ReadFile(opt.Dialog)
+		if err != nil {
+			return m, fmt.Errorf("site: dialog: %w", err)
+		}
+		if m.Dialog, err = w.model("models/dialog.safetensors", "sidial", b); err != nil {
+			return m, err
+		}
 	}
 	cards, err := renderCards(opt.Out, opt.Cards)
 	if err != nil {
@@ -191,6 +197,16 @@ func (w writer) put(name string, b []byte, compress bool) (string, error) {
 		return hashed, w.write(hashed, b)
 	}
 	return hashed, os.WriteFile(filepath.Join(w.out, filepath.FromSlash(hashed)), b, 0o644)
+}
+
+// model puts a weights file and describes it for the manifest.
+func (w writer) model(name, kind string, b []byte) (*Model, error) {
+	sum := sha256.Sum256(b)
+	url, err := w.put(name, b, true)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Precision: kind, URL: url, SHA256: hex.EncodeToString(sum[:]), Bytes: len(b)}, nil
 }
 
 // write writes name and its .gz (and .br) variants where they are smaller.

@@ -15,6 +15,12 @@
 //	    decodes the binary network (models/bnet)
 //	qdiffClassify(pixels) -> {label, confidence, probs, ms}
 //	    labels 784 grey bytes with the binary network
+//	qdiffLoadDialog(bytes) -> {questions}
+//	    decodes the SI-Dial model (models/sidial)
+//	qdiffDialog(occluded, hidden, answers) -> {label, confidence, probs, next, question}
+//	    fuses the binary network's belief on an occluded image with answers
+//	qdiffOracle(pixels) -> {answers}
+//	    answers every question from the full image (+1 yes, -1 no)
 //
 // and calls qdiffReady() once they exist.
 package main
@@ -45,6 +51,13 @@ func main() {
 	}
 	if err := export(g, "qdiffClassify", classify); err != nil {
 		panic(err)
+	}
+	for name, fn := range map[string]func([]safejs.Value) (any, error){
+		"qdiffLoadDialog": loadDialog, "qdiffDialog": dialogStep, "qdiffOracle": oracle,
+	} {
+		if err := export(g, name, fn); err != nil {
+			panic(err)
+		}
 	}
 	if ready, err := g.Get("qdiffReady"); err == nil && ready.Type() == safejs.TypeFunction {
 		ready.Invoke()

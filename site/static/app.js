@@ -182,8 +182,10 @@
     return sum / 784;
   }
 
+  // call sends one request to a worker and resolves with its answer;
+  // requests to the same worker are queued, never interleaved.
   function call(worker, msg, onStep) {
-    return new Promise((resolve, reject) => {
+    const send = () => new Promise((resolve, reject) => {
       worker.w.onmessage = (e) => {
         const d = e.data;
         if (d.type === 'step') onStep && onStep(d);
@@ -194,6 +196,9 @@
       worker.w.onerror = (e) => reject(new Error(e.message || 'worker error'));
       worker.w.postMessage(msg);
     });
+    const p = (worker.chain || Promise.resolve()).then(send, send);
+    worker.chain = p.catch(() => {});
+    return p;
   }
 
   async function run() {
@@ -323,7 +328,7 @@
   };
 
   // for pad.js: the pad runs its own worker so it never waits for a grid
-  window.qdiff.internal = { startWorker, loadClassifier, call, showError, manifest };
+  window.qdiff.internal = { startWorker, loadClassifier, fetchModel, call, showError, manifest };
 
   form.addEventListener('submit', (e) => { e.preventDefault(); if (!state.running) run(); });
   $('cancel').addEventListener('click', cancel);

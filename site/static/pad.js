@@ -23,11 +23,121 @@
     bars.append(row);
   }
 
+  // --- SI-Dial: hide part of the digit, answer the network's questions ---
+  const dlg = { questions: null, answers: null, oracle: null, hidden: 0, occluded: null, next: -1, label: null, confidence: null, asked: 0 };
+  pad.dialog = dlg;
+  const occludeSel = document.getElementById('occlude');
+  const auto = document.getElementById('auto-answer');
+  const seen = document.getElementById('pad-seen');
+  const guess = document.getElementById('dialog-guess');
+  const question = document.getElementById('dialog-question');
+  const yes = document.getElementById('answer-yes');
+  const no = document.getElementById('answer-no');
+  const log = document.getElementById('dialog-log');
+  const maxRounds = 5;
+  if (q.manifest.dialog) document.getElementById('dialog').hidden = false;
+
+  // mask: which of the 28x28 pixels are hidden, and the fraction hidden
+  function mask(kind) {
+    const m = new Array(784).fill(false);
+    for (let i = 0; i < 784; i++) {
+      const x = i % 28, y = Math.floor(i / 28);
+      const bx = Math.floor(x / 7), by = Math.floor(y / 7);
+      m[i] = { none: false, top: y < 14, bottom: y >= 14, left: x < 14, right: x >= 14, blocks: (bx + by) % 2 === 0 }[kind];
+    }
+    return m;
+  }
+
+  function drawSeen(px, m) {
+    const ctx2 = seen.getContext('2d');
+    const img = ctx2.createImageData(28, 28);
+    for (let i = 0; i < 784; i++) {
+      const hid = m && m[i];
+      const stripe = ((i % 28) + Math.floor(i / 28)) % 4 < 2;
+      img.data[4 * i] = hid ? (stripe ? 90 : 60) : px[i];
+      img.data[4 * i + 1] = hid ? (stripe ? 70 : 50) : px[i];
+      img.data[4 * i + 2] = hid ? (stripe ? 110 : 80) : px[i];
+      img.data[4 * i + 3] = 255;
+    }
+    ctx2.putImageData(img, 0, 0);
+  }
+
+  async function dialogWorker() {
+    if (!worker) { worker = q.startWorker(); await worker.ready; }
+    await q.loadClassifier(worker);
+    if (!worker.loaded.has('dialog')) {
+      const buf = await q.fetchModel(q.manifest.dialog, 'dialog model');
+      const r = await q.call(worker, { type: 'loadDialog', bytes: buf.slice(0) });
+      dlg.questions = r.questions;
+      worker.loaded.add('dialog');
+    }
+    return worker;
+  }
+
+  // dialogReset starts a new dialog for the current drawing and occlusion
+  async function dialogReset() {
+    if (!q.manifest.dialog || !pad.pixels) return;
+    const kind = occludeSel.value;
+    log.textContent = '';
+    dlg.label = null;
+    dlg.asked = 0;
+    if (kind === 'none') {
+      drawSeen(pad.pixels, null);
+      guess.textContent = 'Choose what to hide.';
+      question.textContent = '';
+      yes.disabled = no.disabled = true;
+      dlg.label = null;
+      return;
+    }
+    const m = mask(kind);
+    dlg.hidden = m.filter(Boolean).length / 784;
+    dlg.occluded = Uint8Array.from(pad.pixels, (v, i) => (m[i] ? 0 : v));
+    drawSeen(pad.pixels, m);
+    const w = await dialogWorker();
+    dlg.answers = new Array(dlg.questions.length).fill(0);
+    dlg.oracle = (await q.call(w, { type: 'oracle', id: -3, pixels: Uint8Array.from(pad.pixels).buffer })).answers;
+    await dialogStep();
+  }
+
+  async function dialogStep() {
+    const w = await dialogWorker();
+    const r = await q.call(w, { type: 'dialog', id: -4, pixels: dlg.occluded.slice().buffer, hidden: dlg.hidden, answers: dlg.answers });
+    dlg.label = r.label; dlg.confidence = r.confidence; dlg.next = r.next; dlg.probs = r.probs;
+    const pct = Math.round(100 * r.confidence);
+    guess.textContent = dlg.asked === 0
+      ? `Seeing only part of it: ${r.label} (${pct}%)`
+      : `After ${dlg.asked} answer${dlg.asked > 1 ? 's' : ''}: ${r.label} (${pct}%)`;
+    const more = r.next >= 0 && dlg.asked < maxRounds;
+    question.textContent = more ? r.question : 'No more questions.';
+    yes.disabled = no.disabled = !more;
+    dlg.pending = more;
+    if (more && auto.checked) setTimeout(() => answer(dlg.oracle[r.next] > 0), 250);
+  }
+
+  async function answer(isYes) {
+    if (!dlg.pending) return;
+    dlg.pending = false;
+    yes.disabled = no.disabled = true;
+    dlg.answers[dlg.next] = isYes ? 1 : -1;
+    dlg.label = null; // until the new guess arrives
+    dlg.asked++;
+    const li = document.createElement('li');
+    li.textContent = `${dlg.questions[dlg.next]} ${isYes ? 'Yes' : 'No'}`;
+    log.append(li);
+    try { await dialogStep(); } catch (e) { q.showError(`Dialog: ${e.message}`); }
+  }
+  yes.addEventListener('click', () => answer(true));
+  no.addEventListener('click', () => answer(false));
+  occludeSel.addEventListener('change', () => dialogReset().catch((e) => q.showError(`Dialog: ${e.message}`)));
+  auto.addEventListener('change', () => { if (auto.checked && dlg.pending) answer(dlg.oracle[dlg.next] > 0); });
+
   function clear() {
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     out.textContent = 'Draw a digit';
     pad.label = null;
+    pad.pixels = null;
+    if (q.manifest.dialog) { log.textContent = ''; guess.textContent = ''; question.textContent = ''; yes.disabled = no.disabled = true; dlg.pending = false; }
     for (const m of bars.querySelectorAll('meter')) m.value = 0;
   }
 
@@ -84,6 +194,7 @@
       pad.classified++;
       out.textContent = `Reads as ${r.label} (${Math.round(100 * r.confidence)}%) · ${r.ms.toFixed(2)} ms in 1-bit arithmetic`;
       bars.querySelectorAll('meter').forEach((m, i) => { m.value = r.probs[i]; });
+      await dialogReset();
     } catch (e) {
       q.showError(`Drawing pad: ${e.message}`);
     } finally {

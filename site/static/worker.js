@@ -21,6 +21,15 @@ self.onmessage = async (e) => {
     } else if (m.type === 'classify') {
       const r = self.qdiffClassify(new Uint8Array(m.pixels));
       postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, ...r });
+    } else if (m.type === 'loadDialog') {
+      const r = self.qdiffLoadDialog(new Uint8Array(m.bytes));
+      postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'loaded', key: 'dialog', questions: r.questions });
+    } else if (m.type === 'dialog') {
+      const r = self.qdiffDialog(new Uint8Array(m.pixels), m.hidden, m.answers);
+      postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, ...r });
+    } else if (m.type === 'oracle') {
+      const r = self.qdiffOracle(new Uint8Array(m.pixels));
+      postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, answers: r.answers });
     } else if (m.type === 'bench') {
       const r = self.qdiffBench(m.op, m.dims, m.reps);
       postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, ms: r.ms, ops: r.ops });
