@@ -32,7 +32,7 @@ type TrainConfig struct {
 }
 
 // DefaultTrain is the configuration of the committed model.
-var DefaultTrain = TrainConfig{Steps: 4000, Batch: 64, LR: 8e-4, MinLR: 2e-5, Warmup: 500,
+var DefaultTrain = TrainConfig{Steps: 3500, Batch: 64, LR: 8e-4, MinLR: 2e-5, Warmup: 500,
 	WeightDecay: 0.01, EMADecay: 0.999, ClipNorm: 1, LabelDrop: 0.1, Seed: 1,
 	CkptEvery: 5 * time.Minute, LogEvery: 50}
 

@@ -110,7 +110,7 @@ func Page(m Manifest) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</select></label> <label>Images <input name=\"n\" type=\"number\" min=\"1\" max=\"16\" value=\"8\"></label> <label>Steps (DDIM) <input name=\"steps\" type=\"number\" min=\"10\" max=\"100\" value=\"20\"></label> <label>Guidance <input name=\"guidance\" type=\"number\" min=\"0\" max=\"10\" step=\"0.5\" value=\"3\"></label> <label>Precision <select name=\"precision\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</select></label> <label>Images <input name=\"n\" type=\"number\" min=\"1\" max=\"16\" value=\"8\"></label> <label>Sampler <select name=\"sampler\"><option value=\"ddim\" selected>DDIM</option> <option value=\"ddpm\">DDPM (1000 steps)</option></select></label> <label>Steps (DDIM) <input name=\"steps\" type=\"number\" min=\"10\" max=\"100\" value=\"20\"></label> <label>Guidance <input name=\"guidance\" type=\"number\" min=\"0\" max=\"10\" step=\"0.5\" value=\"3\"></label> <label>Precision <select name=\"precision\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -122,7 +122,7 @@ func Page(m Manifest) templ.Component {
 			var templ_7745c5c3_Var7 string
 			templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression(mm.Precision).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 37, Col: 36}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 43, Col: 36}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
 			if templ_7745c5c3_Err != nil {
@@ -145,7 +145,7 @@ func Page(m Manifest) templ.Component {
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(upper(mm.Precision))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 37, Col: 97}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 43, Col: 97}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {

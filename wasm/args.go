@@ -16,13 +16,14 @@ type generateReq struct {
 	guidance float64
 	seed     uint64
 	onStep   safejs.Value
+	ddpm     bool // ancestral DDPM over all 1000 steps instead of DDIM
 }
 
-// parseGenerate validates qdiffGenerate(key, digit, steps, guidance, seed, onStep).
+// parseGenerate validates qdiffGenerate(key, digit, steps, guidance, seed, onStep, sampler).
 func parseGenerate(args []safejs.Value) (generateReq, error) {
 	var r generateReq
 	if len(args) < 5 {
-		return r, fmt.Errorf("qdiffGenerate(key, digit, steps, guidance, seed, onStep) takes 5 or 6 arguments, got %d", len(args))
+		return r, fmt.Errorf("qdiffGenerate(key, digit, steps, guidance, seed, onStep, sampler) takes 5 to 7 arguments, got %d", len(args))
 	}
 	var err error
 	if r.key, err = args[0].String(); err != nil {
@@ -53,6 +54,13 @@ func parseGenerate(args []safejs.Value) (generateReq, error) {
 		r.onStep = args[5]
 	} else {
 		r.onStep = safejs.Undefined()
+	}
+	if len(args) > 6 {
+		s, err := args[6].String()
+		if err != nil || (s != "ddim" && s != "ddpm") {
+			return r, fmt.Errorf("sampler: want \"ddim\" or \"ddpm\"")
+		}
+		r.ddpm = s == "ddpm"
 	}
 	return r, nil
 }

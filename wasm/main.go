@@ -6,8 +6,9 @@
 //
 //	qdiffLoad(key, bytes)  -> "" or an error message
 //	    decodes engine weights (a Uint8Array, already sha256-checked) under key
-//	qdiffGenerate(key, digit, steps, guidance, seed, onStep) -> {pixels, digit, ms, error}
-//	    draws one 28x28 digit (digit -1: engine.RandomDigit(seed)) with DDIM,
+//	qdiffGenerate(key, digit, steps, guidance, seed, onStep, sampler) -> {pixels, digit, ms, error}
+//	    draws one 28x28 digit (digit -1: engine.RandomDigit(seed)) with DDIM
+//	    (sampler "ddim", the default) or 1000 DDPM steps ("ddpm"),
 //	    calling onStep(step, steps, x0Pixels) after every step
 //	qdiffBench(op, dims, reps) -> {ms, ops}
 //	    times reps runs of a kernel-table op (kernels.Table) at dims
@@ -113,16 +114,26 @@ func generate(args []safejs.Value) (any, error) {
 		digit = engine.RandomDigit(req.seed)
 	}
 	t0 := time.Now()
-	x, err := net.Generate(engine.DefaultSchedule(), req.seed, digit, req.steps, req.guidance, func(i int, x0 []float32) bool {
+	steps := req.steps
+	if req.ddpm {
+		steps = engine.DefaultSchedule().T
+	}
+	onStep := func(i int, x0 []float32) bool {
 		if req.onStep.IsUndefined() {
 			return true
 		}
 		px, err := toJS(engine.Pixels(x0))
 		if err == nil {
-			_, err = req.onStep.Invoke(i+1, req.steps, px)
+			_, err = req.onStep.Invoke(i+1, steps, px)
 		}
 		return err == nil
-	})
+	}
+	var x []float32
+	if req.ddpm {
+		x, err = net.GenerateDDPM(engine.DefaultSchedule(), req.seed, digit, req.guidance, onStep)
+	} else {
+		x, err = net.Generate(engine.DefaultSchedule(), req.seed, digit, req.steps, req.guidance, onStep)
+	}
 	if err != nil {
 		return nil, err
 	}

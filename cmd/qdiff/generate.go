@@ -36,6 +36,7 @@ func generate(args []string) error {
 	out := fs.String("o", "generated.png", "output PNG grid")
 	raw := fs.String("raw", "", "also write the images' grey bytes (28*28 each, in order) to this file")
 	native := fs.Bool("native", false, "run the engine natively instead of the wasm build under wazero")
+	ddpm := fs.Bool("ddpm", false, "ancestral DDPM over all 1000 steps instead of DDIM (-steps ignored)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,8 +58,18 @@ func generate(args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *model, err)
 	}
+	stepsArg := strconv.Itoa(*steps)
+	if *ddpm {
+		*steps, stepsArg = engine.DefaultSchedule().T, "ddpm"
+	}
 	gen := func(s uint64, d int) ([]byte, error) {
-		x, err := net.Generate(engine.DefaultSchedule(), s, d, *steps, *guidance, nil)
+		var x []float32
+		var err error
+		if *ddpm {
+			x, err = net.GenerateDDPM(engine.DefaultSchedule(), s, d, *guidance, nil)
+		} else {
+			x, err = net.Generate(engine.DefaultSchedule(), s, d, *steps, *guidance, nil)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -78,7 +89,7 @@ func generate(args []string) error {
 		gen = func(s uint64, d int) ([]byte, error) {
 			var o, e bytes.Buffer
 			err := mod.Run(ctx, wazerotest.Config{Stdout: &o, Stderr: io.Discard,
-				Args: []string{"generate", wazerotest.Abs(*model), strconv.FormatUint(s, 10), strconv.Itoa(d), strconv.Itoa(*steps), strconv.FormatFloat(*guidance, 'g', -1, 64)}})
+				Args: []string{"generate", wazerotest.Abs(*model), strconv.FormatUint(s, 10), strconv.Itoa(d), stepsArg, strconv.FormatFloat(*guidance, 'g', -1, 64)}})
 			if err != nil {
 				return nil, fmt.Errorf("wasm engine: %v %s", err, e.String())
 			}

@@ -29,6 +29,11 @@
         continue;
       }
       if (k === 'autostart') continue;
+      if (k === 'sampler') {
+        if (v === 'ddim' || v === 'ddpm') form.elements.sampler.value = v;
+        else bad.push(`sampler=${v} (want ddim or ddpm)`);
+        continue;
+      }
       if (k === 'workers') {
         const w = Number(v);
         if (Number.isInteger(w) && w >= 1 && w <= 16) maxWorkers = w;
@@ -58,13 +63,14 @@
     const o = {
       digit: Number(f.digit.value), n: Number(f.n.value), steps: Number(f.steps.value),
       guidance: Number(f.guidance.value), seed: Number(f.seed.value), precision: f.precision.value,
-      compare: f.compare.checked,
+      compare: f.compare.checked, sampler: f.sampler.value,
     };
     for (const k of Object.keys(limits)) {
       const [lo, hi] = limits[k];
       if (!Number.isFinite(o[k]) || o[k] < lo || o[k] > hi) throw new Error(`${k} must be between ${lo} and ${hi}`);
     }
     if (!Number.isInteger(o.n) || !Number.isInteger(o.steps) || !Number.isInteger(o.seed)) throw new Error('images, steps and seed must be whole numbers');
+    if (o.sampler === 'ddpm') o.steps = 1000; // ancestral sampling runs every step
     return o;
   }
 
@@ -264,7 +270,7 @@
       await Promise.all(ws.map(async (x) => {
         while (next < jobs.length && runId === state.runId) {
           const { i, key } = jobs[next++];
-          const r = await call(x, { type: 'generate', id: i, key, digit: o.digit, steps: o.steps, guidance: o.guidance, seed: o.seed + i, classify: x.loaded.has('bnet') }, (d) => {
+          const r = await call(x, { type: 'generate', id: i, key, digit: o.digit, steps: o.steps, guidance: o.guidance, seed: o.seed + i, classify: x.loaded.has('bnet'), sampler: o.sampler }, (d) => {
             draw(cells[i].c[key], d.pixels);
             stepsDone++;
             progress.value = stepsDone / total;
@@ -330,7 +336,12 @@
   // for pad.js: the pad runs its own worker so it never waits for a grid
   window.qdiff.internal = { startWorker, loadClassifier, fetchModel, call, showError, manifest };
 
+  const syncSteps = () => { form.elements.steps.disabled = form.elements.sampler.value === 'ddpm'; };
+  form.elements.sampler.addEventListener('change', syncSteps);
+  syncSteps();
   form.addEventListener('submit', (e) => { e.preventDefault(); if (!state.running) run(); });
   $('cancel').addEventListener('click', cancel);
-  if (applyParams()) run();
+  const autostart = applyParams();
+  syncSteps();
+  if (autostart) run();
 })();

@@ -37,7 +37,7 @@ self.onmessage = async (e) => {
       const t0 = performance.now();
       const r = self.qdiffGenerate(m.key, m.digit, m.steps, m.guidance, m.seed, (step, steps, px) => {
         postMessage({ type: 'step', id: m.id, step, steps, pixels: px });
-      });
+      }, m.sampler || 'ddim');
       if (r.error) {
         postMessage({ type: 'error', id: m.id, error: r.error });
       } else {

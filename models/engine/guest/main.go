@@ -12,7 +12,8 @@
 // little-endian float32 bits on stdout. generate draws one image and
 // writes its 28*28 grey bytes (engine.Pixels), reporting each step on
 // stderr as "step I/N". time prints the nanoseconds of REPS guided DDIM
-// steps (two forward passes each).
+// steps (two forward passes each). STEPS is a DDIM step count, or "ddpm"
+// for ancestral sampling over all 1000 steps.
 package main
 
 import (
@@ -103,18 +104,27 @@ func generate(args []string) error {
 	if err != nil {
 		return err
 	}
-	steps, err := strconv.Atoi(args[3])
-	if err != nil {
-		return err
-	}
 	w, err := strconv.ParseFloat(args[4], 64)
 	if err != nil {
 		return err
 	}
-	x, err := n.Generate(engine.DefaultSchedule(), seed, digit, steps, w, func(i int, _ []float32) bool {
-		fmt.Fprintf(os.Stderr, "step %d/%d\n", i+1, steps)
-		return true
-	})
+	sched := engine.DefaultSchedule()
+	var x []float32
+	if args[3] == "ddpm" {
+		x, err = n.GenerateDDPM(sched, seed, digit, w, func(i int, _ []float32) bool {
+			fmt.Fprintf(os.Stderr, "step %d/%d\n", i+1, sched.T)
+			return true
+		})
+	} else {
+		steps, err := strconv.Atoi(args[3])
+		if err != nil {
+			return err
+		}
+		x, err = n.Generate(sched, seed, digit, steps, w, func(i int, _ []float32) bool {
+			fmt.Fprintf(os.Stderr, "step %d/%d\n", i+1, steps)
+			return true
+		})
+	}
 	if err != nil {
 		return err
 	}
