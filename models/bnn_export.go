@@ -75,7 +75,9 @@ func quantRows4(n, k int, at func(r, c int) float32) (*kernels.Q4Matrix, error) 
 			mx = math.Max(mx, math.Abs(float64(at(r, c))))
 		}
 		// clip range by least squared error over a grid (4 bits are few)
-		q := func(v, s float64) float64 { return math.Max(-kernels.Q4Max, math.Min(kernels.Q4Max, math.RoundToEven(v/s))) }
+		q := func(v, s float64) float64 {
+			return math.Max(-kernels.Q4Max, math.Min(kernels.Q4Max, math.RoundToEven(v/s)))
+		}
 		best, bestErr := math.Max(mx, 1e-12)/kernels.Q4Max, math.Inf(1)
 		for a := 0.2; a <= 1.0001; a += 0.025 {
 			s := math.Max(a*mx, 1e-12) / kernels.Q4Max

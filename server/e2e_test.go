@@ -462,7 +462,6 @@ func jsInts(v []int) string {
 	return b.String()
 }
 
-
 // TestE2E_DialogOcclusion draws test digits on the pad, hides the top half
 // and answers the page's questions with clicks, as the oracle would: at
 // every round the page's guess and next question must equal the native

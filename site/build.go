@@ -33,7 +33,7 @@ const WasmPkg = "github.com/qdiff/qdiff/wasm"
 
 // BuildOptions configure Build.
 type BuildOptions struct {
-	Out    string            // output folder
+	Out        string            // output folder
 	Models     map[string]string // precision -> engine weights file
 	Classifier string            // binary network file (optional)
 	Dialog     string            // SI-Dial model for it (optional)

@@ -12,10 +12,10 @@ type Model struct {
 // folder can be served from any path).
 type Manifest struct {
 	App, Pad, Docs, Worker, Style, Wasm, WasmExec string
-	Models                             []Model
-	Classifier                         *Model // the binary network (nil: no labels, no drawing pad)
-	Dialog                             *Model // the SI-Dial model for the binary network (nil: no occlude tool)
-	Commit                             string
+	Models                                        []Model
+	Classifier                                    *Model // the binary network (nil: no labels, no drawing pad)
+	Dialog                                        *Model // the SI-Dial model for the binary network (nil: no occlude tool)
+	Commit                                        string
 }
 
 // Data is what the page's script reads from its JSON script element.
