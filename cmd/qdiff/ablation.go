@@ -46,6 +46,7 @@ func ablation(args []string) error {
 	keep := fs.Int("keep", 32, "calibration inputs per layer range search")
 	only := fs.String("only", "", "only variants whose name contains this")
 	seed := fs.Uint64("seed", 1, "sampling seed (the same for every row)")
+	cache := fs.String("calib-cache", calibCacheDir(), "folder caching calibration sets (shared with qdiff quantize; empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,11 +87,21 @@ func ablation(args []string) error {
 		}
 		var set []models.CalibInput
 		var err error
+		mkey, err := models.FileKey(*model)
+		if err != nil {
+			return nil, err
+		}
+		// the same key as qdiff quantize's defaults (mu = sigma = 400, 20 trajectory steps, seed 1)
+		key := fmt.Sprintf("%s|%s|n=%d|mu=%g|sigma=%g|steps=%d|guidance=%g|seed=%d", mkey, kind, *calibN, 400.0, 400.0, 20, *guidance, 1)
 		switch kind {
 		case "ndtc":
-			set, err = models.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, models.NDTC(400, 400), 1, os.Stderr)
+			set, _, err = models.CachedCalibration(*cache, key, func() ([]models.CalibInput, error) {
+				return models.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, models.NDTC(400, 400), 1, os.Stderr)
+			})
 		case "uniform":
-			set, err = models.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, models.UniformT(), 1, os.Stderr)
+			set, _, err = models.CachedCalibration(*cache, key, func() ([]models.CalibInput, error) {
+				return models.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, models.UniformT(), 1, os.Stderr)
+			})
 		case "real":
 			set = models.RealNoisedCalibration(train, sched, *calibN, 1)
 		}

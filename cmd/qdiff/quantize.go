@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -29,6 +30,7 @@ func quantize(args []string) error {
 	keep := fs.Int("keep", 32, "calibration inputs each layer's range search sees")
 	seed := fs.Uint64("seed", 1, "calibration seed")
 	out := fs.String("o", "", "output weights (default models/zoo/unet.<prec>.safetensors)")
+	cache := fs.String("calib-cache", calibCacheDir(), "folder caching calibration sets by model and options (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -59,7 +61,18 @@ func quantize(args []string) error {
 			if *calib == "uniform" {
 				ts = models.UniformT()
 			}
-			inputs, err = models.GenerateCalibration(u, s, *n, 64, *steps, *guidance, ts, *seed, os.Stderr)
+			key, kerr := models.FileKey(*model)
+			if kerr != nil {
+				return kerr
+			}
+			key = fmt.Sprintf("%s|%s|n=%d|mu=%g|sigma=%g|steps=%d|guidance=%g|seed=%d", key, *calib, *n, *mu, *sigma, *steps, *guidance, *seed)
+			var hit bool
+			inputs, hit, err = models.CachedCalibration(*cache, key, func() ([]models.CalibInput, error) {
+				return models.GenerateCalibration(u, s, *n, 64, *steps, *guidance, ts, *seed, os.Stderr)
+			})
+			if hit {
+				fmt.Fprintf(os.Stderr, "calibration set from the cache in %s\n", *cache)
+			}
 		case "real":
 			dir, derr := models.MNISTDir()
 			if derr != nil {
@@ -99,4 +112,12 @@ func quantize(args []string) error {
 	}
 	fmt.Printf("wrote %s (%s, %d bytes)\n", *out, prec, len(b))
 	return nil
+}
+
+// calibCacheDir is $QDIFF_BUILD/calib (the Makefile's build folder), else build/calib.
+func calibCacheDir() string {
+	if b := os.Getenv("QDIFF_BUILD"); b != "" {
+		return filepath.Join(b, "calib")
+	}
+	return filepath.Join("build", "calib")
 }
