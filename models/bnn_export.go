@@ -46,41 +46,37 @@ func intThreshold(b *BatchNorm, c, k int) (int32, bool) {
 	return int32(lo), true
 }
 
-// quantRows quantizes rows [n][k] symmetrically per row to int8.
+// quantRows quantizes rows [n][k] symmetrically per row to int8 (max-abs scale).
 func quantRows(n, k int, at func(r, c int) float32) (*kernels.Q8Matrix, error) {
-	data := make([]int8, n*k)
-	scale := make([]float32, n)
-	for r := 0; r < n; r++ {
-		var mx float64
-		for c := 0; c < k; c++ {
-			mx = math.Max(mx, math.Abs(float64(at(r, c))))
-		}
-		s := math.Max(mx, 1e-12) / 127
-		scale[r] = float32(s)
-		for c := 0; c < k; c++ {
-			data[r*k+c] = int8(math.Max(-127, math.Min(127, math.RoundToEven(float64(at(r, c))/s))))
-		}
-	}
+	data, scale := symRows(n, k, 127, []float64{1}, at)
 	return kernels.NewQ8Matrix(n, k, data, scale)
 }
 
 // quantRows4 quantizes rows [n][k] symmetrically per row to 4 bits, the
-// clip range of each row chosen by least squared error.
+// clip range of each row chosen by least squared error (4 bits are few).
 func quantRows4(n, k int, at func(r, c int) float32) (*kernels.Q4Matrix, error) {
+	var clips []float64
+	for a := 0.2; a <= 1.0001; a += 0.025 {
+		clips = append(clips, a)
+	}
+	data, scale := symRows(n, k, kernels.Q4Max, clips, at)
+	return kernels.PackQ4(n, k, data, scale)
+}
+
+// symRows quantizes each row to [-qmax, qmax] with scale clip*maxabs/qmax,
+// the clip ratio taken from clips by least squared error.
+func symRows(n, k int, qmax float64, clips []float64, at func(r, c int) float32) ([]int8, []float32) {
 	data := make([]int8, n*k)
 	scale := make([]float32, n)
+	q := func(v, s float64) float64 { return math.Max(-qmax, math.Min(qmax, math.RoundToEven(v/s))) }
 	for r := 0; r < n; r++ {
 		var mx float64
 		for c := 0; c < k; c++ {
 			mx = math.Max(mx, math.Abs(float64(at(r, c))))
 		}
-		// clip range by least squared error over a grid (4 bits are few)
-		q := func(v, s float64) float64 {
-			return math.Max(-kernels.Q4Max, math.Min(kernels.Q4Max, math.RoundToEven(v/s)))
-		}
-		best, bestErr := math.Max(mx, 1e-12)/kernels.Q4Max, math.Inf(1)
-		for a := 0.2; a <= 1.0001; a += 0.025 {
-			s := math.Max(a*mx, 1e-12) / kernels.Q4Max
+		best, bestErr := math.Max(mx, 1e-12)/qmax, math.Inf(1)
+		for _, a := range clips {
+			s := math.Max(a*mx, 1e-12) / qmax
 			var e float64
 			for c := 0; c < k; c++ {
 				v := float64(at(r, c))
@@ -96,7 +92,7 @@ func quantRows4(n, k int, at func(r, c int) float32) (*kernels.Q4Matrix, error) 
 			data[r*k+c] = int8(q(float64(at(r, c)), best))
 		}
 	}
-	return kernels.PackQ4(n, k, data, scale)
+	return data, scale
 }
 
 // Export converts the (trained, eval-mode) network to the kernels.
@@ -160,7 +156,7 @@ func BinaryAccuracy(bk *bnet.Net, d *Dataset) (float64, error) {
 		if err != nil {
 			return 0, err
 		}
-		if argmax(lg) == int(d.Labels[i]) {
+		if Argmax(lg) == int(d.Labels[i]) {
 			right++
 		}
 	}

@@ -129,7 +129,7 @@ func TestBinaryNet_Export(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if argmax(lg) == fpreds[i] {
+		if Argmax(lg) == fpreds[i] {
 			agree++
 		}
 	}
@@ -178,7 +178,7 @@ func TestBinaryNet_Export(t *testing.T) {
 				t.Fatalf("image %d logit %d: wazero %v, native %v", i, j, g, v)
 			}
 		}
-		if argmax(want) == int(held.Labels[i]) {
+		if Argmax(want) == int(held.Labels[i]) {
 			right++
 		}
 	}

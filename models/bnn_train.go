@@ -171,7 +171,7 @@ func (n *BinaryNet) FloatAccuracy(d *Dataset) (float64, []int, error) {
 			return err
 		}
 		for b, j := range idx {
-			p := argmax(lg.D[b*10 : (b+1)*10])
+			p := Argmax(lg.D[b*10 : (b+1)*10])
 			preds = append(preds, p)
 			if p == int(d.Labels[j]) {
 				right++

@@ -157,7 +157,7 @@ func (c *Classifier) Accuracy(d *Dataset) (float64, error) {
 			return err
 		}
 		for b, j := range idx {
-			if argmax(lg.D[b*10:(b+1)*10]) == int(d.Labels[j]) {
+			if Argmax(lg.D[b*10:(b+1)*10]) == int(d.Labels[j]) {
 				right++
 			}
 		}
@@ -167,7 +167,8 @@ func (c *Classifier) Accuracy(d *Dataset) (float64, error) {
 }
 
 // argmax is the index of the largest value (the first on ties).
-func argmax[E float32 | float64](v []E) int {
+// Argmax is the index of the largest value (the first of equals).
+func Argmax[E float32 | float64](v []E) int {
 	best := 0
 	for i, x := range v {
 		if x > v[best] {

@@ -33,7 +33,7 @@ func (c *Classifier) ClassifyBatch(x *T) ([][]float64, [][]float64, error) {
 			feats[b][i] = float64(f.D[b*f.C+i])
 		}
 		row := lg.D[b*10 : (b+1)*10]
-		mx := row[argmax(row)]
+		mx := row[Argmax(row)]
 		var s float64
 		p := make([]float64, 10)
 		for j, v := range row {
@@ -90,7 +90,7 @@ func Evaluate(m EpsModel, s *Schedule, cls *Classifier, ref *FeatureStats, n, ba
 			return nil, err
 		}
 		for b, l := range labels {
-			if argmax(p[b]) == l {
+			if Argmax(p[b]) == l {
 				right++
 			}
 		}

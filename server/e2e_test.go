@@ -379,20 +379,7 @@ const drawJS = `(async (img) => {
 // events: the binary network in the page must read them as their labels,
 // and its answer must equal the native kernels' on the pad's own 28x28.
 func TestE2E_DrawingPad(t *testing.T) {
-	srv, _ := e2eSite(t)
-	ctx, consoleErrors := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`#pad-canvas`)); err != nil {
-		t.Fatal(err)
-	}
-	dir, err := models.MNISTDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := models.LoadMNIST(dir, "t10k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bk := zooBnet(t)
+	ctx, consoleErrors, test, bk := padPage(t)
 	const n = 10
 	right := 0
 	for i := 0; i < n; i++ {
@@ -436,6 +423,26 @@ func TestE2E_DrawingPad(t *testing.T) {
 	t.Logf("pad read %d of %d drawn MNIST test digits correctly", right, n)
 }
 
+// padPage opens the page for the drawing-pad tests and loads the MNIST
+// test digits and the binary network the page uses.
+func padPage(t *testing.T) (context.Context, func() []string, *models.Dataset, *bnet.Net) {
+	t.Helper()
+	srv, _ := e2eSite(t)
+	ctx, consoleErrors := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`#pad-canvas`)); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := models.MNISTDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := models.LoadMNIST(dir, "t10k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, consoleErrors, test, zooBnet(t)
+}
+
 func zooBnet(t *testing.T) *bnet.Net {
 	t.Helper()
 	b, err := os.ReadFile(zooClassifier)
@@ -467,20 +474,7 @@ func jsInts(v []int) string {
 // every round the page's guess and next question must equal the native
 // dialog's on the same pixels, and for the chosen digit the guess changes.
 func TestE2E_DialogOcclusion(t *testing.T) {
-	srv, _ := e2eSite(t)
-	ctx, consoleErrors := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`#dialog`)); err != nil {
-		t.Fatal(err)
-	}
-	dir, err := models.MNISTDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := models.LoadMNIST(dir, "t10k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bk := zooBnet(t)
+	ctx, consoleErrors, test, bk := padPage(t)
 	db, err := os.ReadFile(zooDialog)
 	if err != nil {
 		t.Fatal(err)
@@ -507,7 +501,7 @@ func TestE2E_DialogOcclusion(t *testing.T) {
 		for r := 0; r <= rounds; r++ {
 			post, _ := dm.Posterior(probs, 0.5, ans)
 			next, _ := dm.Next(probs, 0.5, ans)
-			steps = append(steps, step{argmaxF(post), next})
+			steps = append(steps, step{models.Argmax(post), next})
 			if r < rounds {
 				ans[next] = oracle[next]
 			}
@@ -578,12 +572,3 @@ func TestE2E_DialogOcclusion(t *testing.T) {
 	t.Fatal("no digit among the first 20 whose guess the answers change")
 }
 
-func argmaxF(p []float64) int {
-	best := 0
-	for i, v := range p {
-		if v > p[best] {
-			best = i
-		}
-	}
-	return best
-}

@@ -143,18 +143,7 @@ func benchSteps(ctx context.Context, dir string, runs int) error {
 			return err
 		}
 		const reps = 3
-		med := func(f func() (int64, error)) (float64, error) {
-			v := make([]float64, runs)
-			for r := range v {
-				ns, err := f()
-				if err != nil {
-					return 0, err
-				}
-				v[r] = float64(ns) / reps / 1e6
-			}
-			slices.Sort(v)
-			return v[runs/2], nil
-		}
+		med := func(f func() (int64, error)) (float64, error) { return medianRuns(runs, 1e6*reps, f) }
 		nat, err := med(func() (int64, error) { return engine.TimeSteps(n, reps) })
 		if err != nil {
 			return err
@@ -281,18 +270,7 @@ func benchBinary(ctx context.Context, dir string, runs int) error {
 	fmt.Println("|---|---|---|")
 	for _, batch := range []int{1, 64} {
 		reps := max(1, 256/batch)
-		med := func(f func() (int64, error)) (float64, error) {
-			v := make([]float64, runs)
-			for r := range v {
-				ns, err := f()
-				if err != nil {
-					return 0, err
-				}
-				v[r] = float64(ns) / 1e3
-			}
-			slices.Sort(v)
-			return v[runs/2], nil
-		}
+		med := func(f func() (int64, error)) (float64, error) { return medianRuns(runs, 1e3, f) }
 		nat, err := med(func() (int64, error) { return bnet.TimeClassify(n, batch, reps) })
 		if err != nil {
 			return err
@@ -310,4 +288,19 @@ func benchBinary(ctx context.Context, dir string, runs int) error {
 		fmt.Printf("| batch %d | %.1f | %.1f |\n", batch, nat, w)
 	}
 	return nil
+}
+
+// medianRuns calls f runs times and returns the median of its results
+// divided by div (nanoseconds to the unit wanted).
+func medianRuns(runs int, div float64, f func() (int64, error)) (float64, error) {
+	v := make([]float64, runs)
+	for r := range v {
+		ns, err := f()
+		if err != nil {
+			return 0, err
+		}
+		v[r] = float64(ns) / div
+	}
+	slices.Sort(v)
+	return v[runs/2], nil
 }

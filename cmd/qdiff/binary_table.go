@@ -170,13 +170,7 @@ func classifierAccuracy(c *models.Classifier, d *models.Dataset) (float64, error
 			return 0, err
 		}
 		for b, j := range idx {
-			best := 0
-			for k := 1; k < 10; k++ {
-				if lg.D[b*10+k] > lg.D[b*10+best] {
-					best = k
-				}
-			}
-			if best == int(d.Labels[j]) {
+			if models.Argmax(lg.D[b*10:(b+1)*10]) == int(d.Labels[j]) {
 				right++
 			}
 		}

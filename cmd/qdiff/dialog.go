@@ -135,7 +135,7 @@ func dialog(args []string) error {
 			rr := rand.New(rand.NewPCG(1, 1))
 			for i, p := range ps {
 				label := int(test.Labels[i])
-				if argmaxF(p) == label {
+				if models.Argmax(p) == label {
 					alone++
 				}
 				oracle := sidial.Oracle(test.Image(i))
@@ -161,7 +161,7 @@ func dialog(args []string) error {
 						if err != nil {
 							return err
 						}
-						if argmaxF(post) == label {
+						if models.Argmax(post) == label {
 							hits[ri]++
 						}
 					}
@@ -196,15 +196,6 @@ func randomUnasked(r *rand.Rand, ans []int8) int {
 	return free[r.IntN(len(free))]
 }
 
-func argmaxF(p []float64) int {
-	best := 0
-	for i, v := range p {
-		if v > p[best] {
-			best = i
-		}
-	}
-	return best
-}
 
 // fpProbs runs the FP classifier on 28x28 images in batches.
 func fpProbs(c *models.Classifier, imgs [][]uint8) ([][]float64, error) {
