@@ -571,4 +571,3 @@ func TestE2E_DialogOcclusion(t *testing.T) {
 	}
 	t.Fatal("no digit among the first 20 whose guess the answers change")
 }
-

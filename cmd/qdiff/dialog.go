@@ -196,7 +196,6 @@ func randomUnasked(r *rand.Rand, ans []int8) int {
 	return free[r.IntN(len(free))]
 }
 
-
 // fpProbs runs the FP classifier on 28x28 images in batches.
 func fpProbs(c *models.Classifier, imgs [][]uint8) ([][]float64, error) {
 	var out [][]float64
