@@ -40,7 +40,7 @@ func ablation(args []string) error {
 	cls := fs.String("classifier", "models/zoo/classifier.fp32.safetensors", "FP classifier")
 	n := fs.Int("n", 1000, "samples per DDIM row (n/10 per class)")
 	nDDPM := fs.Int("n-ddpm", 100, "samples per DDPM 1000 row (0: skip DDPM)")
-	stepsS := fs.String("steps", "20,50", "DDIM step counts")
+	stepsS := fs.String("steps", "20,50", "DDIM step counts (empty: none)")
 	guidance := fs.Float64("guidance", 3, "guidance scale")
 	calibN := fs.Int("calib-n", 1024, "calibration inputs")
 	keep := fs.Int("keep", 32, "calibration inputs per layer range search")
@@ -52,6 +52,9 @@ func ablation(args []string) error {
 	}
 	var steps []int
 	for _, s := range strings.Split(*stepsS, ",") {
+		if strings.TrimSpace(s) == "" && *stepsS == "" {
+			break // no DDIM rows (with -n-ddpm: DDPM rows only)
+		}
 		v, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || v < 1 || v > 1000 {
 			return fmt.Errorf("-steps %q: want a comma-separated list of 1..1000", *stepsS)
