@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math"
 
@@ -72,7 +71,7 @@ func i8Bytes(v []int8) []byte {
 // models/FORMAT.md): FP32 weights for an FP32 net, else int8 or packed
 // 4-bit weights with per-channel scales and activation quantizers.
 func (n *Net) Encode(meta map[string]string) ([]byte, error) {
-	cfg, _ := json.Marshal(n.Cfg)
+	cfg := n.Cfg.json()
 	m := map[string]string{"qdiff.kind": "model", "qdiff.model": "unet-ddpm", "qdiff.precision": n.Prec.String(),
 		"qdiff.engine_config": string(cfg)}
 	for k, v := range meta {
@@ -128,8 +127,8 @@ func Decode(b []byte) (*Net, error) {
 	if f.Meta["qdiff.model"] != "unet-ddpm" {
 		return nil, fmt.Errorf("engine: not a qdiff U-Net (qdiff.model = %q)", f.Meta["qdiff.model"])
 	}
-	var cfg Config
-	if err := json.Unmarshal([]byte(f.Meta["qdiff.engine_config"]), &cfg); err != nil {
+	cfg, err := parseConfig(f.Meta["qdiff.engine_config"])
+	if err != nil {
 		return nil, fmt.Errorf("engine: qdiff.engine_config: %w", err)
 	}
 	prec, err := ParsePrecision(f.Meta["qdiff.precision"])
@@ -231,4 +230,38 @@ func getF32(f *st.File, name string, n int) ([]float32, error) {
 		}
 	}
 	return v, nil
+}
+
+// json writes the config as the JSON object of qdiff.engine_config.
+func (c Config) json() []byte {
+	return fmt.Appendf(nil, `{"Size":%d,"EmbDim":%d,"TimeDim":%d,"Classes":%d,"Groups":%d,"Ch":[%d,%d,%d]}`,
+		c.Size, c.EmbDim, c.TimeDim, c.Classes, c.Groups, c.Ch[0], c.Ch[1], c.Ch[2])
+}
+
+// parseConfig reads qdiff.engine_config (every field required).
+func parseConfig(s string) (Config, error) {
+	var c Config
+	v, err := st.ParseJSON([]byte(s))
+	if err != nil {
+		return c, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return c, fmt.Errorf("not an object")
+	}
+	for name, dst := range map[string]*int{"Size": &c.Size, "EmbDim": &c.EmbDim, "TimeDim": &c.TimeDim, "Classes": &c.Classes, "Groups": &c.Groups} {
+		if *dst, ok = st.JSONInt(m[name]); !ok {
+			return c, fmt.Errorf("%s is missing or not a whole number", name)
+		}
+	}
+	ch, ok := m["Ch"].([]any)
+	if !ok || len(ch) != 3 {
+		return c, fmt.Errorf("Ch is not a list of 3 channel counts")
+	}
+	for i, x := range ch {
+		if c.Ch[i], ok = st.JSONInt(x); !ok {
+			return c, fmt.Errorf("Ch[%d] is not a whole number", i)
+		}
+	}
+	return c, nil
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/qdiff/qdiff/models/st"
@@ -46,5 +47,23 @@ func TestParsePrecision(t *testing.T) {
 	}
 	if _, err := ParsePrecision("int4"); err == nil {
 		t.Error("int4 accepted")
+	}
+}
+
+func TestConfig_JSON(t *testing.T) {
+	c := Config{Size: 28, EmbDim: 256, TimeDim: 64, Classes: 11, Groups: 8, Ch: [3]int{32, 64, 128}}
+	var viaStd Config
+	if err := json.Unmarshal(c.json(), &viaStd); err != nil || viaStd != c {
+		t.Fatalf("encoding/json reads %s as %+v (%v)", c.json(), viaStd, err)
+	}
+	back, err := parseConfig(string(c.json()))
+	if err != nil || back != c {
+		t.Fatalf("round trip: %+v, %v", back, err)
+	}
+	for _, bad := range []string{``, `[]`, `{"Size":28}`, `{"Size":28.5,"EmbDim":1,"TimeDim":1,"Classes":1,"Groups":1,"Ch":[1,2,3]}`,
+		`{"Size":28,"EmbDim":1,"TimeDim":1,"Classes":1,"Groups":1,"Ch":[1,2]}`} {
+		if _, err := parseConfig(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
 	}
 }

@@ -8,13 +8,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 )
 
 // Safetensors limits: a header larger than this is refused.
@@ -69,9 +69,41 @@ func (f *File) Get(name string) (Tensor, bool) {
 }
 
 type headerEntry struct {
-	DType   string `json:"dtype"`
-	Shape   []int  `json:"shape"`
-	Offsets [2]int `json:"data_offsets"`
+	DType   string
+	Shape   []int
+	Offsets [2]int
+}
+
+// entry reads one tensor's header object.
+func entry(v any) (headerEntry, error) {
+	var e headerEntry
+	m, ok := v.(map[string]any)
+	if !ok {
+		return e, fmt.Errorf("not an object")
+	}
+	if e.DType, ok = m["dtype"].(string); !ok {
+		return e, fmt.Errorf("dtype is not a string")
+	}
+	shape, ok := m["shape"].([]any)
+	if !ok {
+		return e, fmt.Errorf("shape is not an array")
+	}
+	e.Shape = make([]int, len(shape))
+	for i, d := range shape {
+		if e.Shape[i], ok = JSONInt(d); !ok {
+			return e, fmt.Errorf("shape[%d] is not a whole number", i)
+		}
+	}
+	offs, ok := m["data_offsets"].([]any)
+	if !ok || len(offs) != 2 {
+		return e, fmt.Errorf("data_offsets is not a pair")
+	}
+	for i, o := range offs {
+		if e.Offsets[i], ok = JSONInt(o); !ok {
+			return e, fmt.Errorf("data_offsets[%d] is not a whole number", i)
+		}
+	}
+	return e, nil
 }
 
 // DataSHA256 is the metadata key holding the hex sha256 of the data section.
@@ -81,17 +113,29 @@ const DataSHA256 = "qdiff.data_sha256"
 // section's sha256 is added to the metadata under DataSHA256.
 func Encode(meta map[string]string, ts []Tensor) ([]byte, error) {
 	var data bytes.Buffer
-	hdr := map[string]any{}
+	hj := []byte{'{'}
+	seen := map[string]bool{}
 	for _, t := range ts {
 		if err := checkTensor(t); err != nil {
 			return nil, err
 		}
-		if _, dup := hdr[t.Name]; dup || t.Name == "__metadata__" {
+		if seen[t.Name] || t.Name == "__metadata__" {
 			return nil, fmt.Errorf("safetensors: duplicate or reserved name %q", t.Name)
 		}
+		seen[t.Name] = true
 		off := data.Len()
 		data.Write(t.Data)
-		hdr[t.Name] = headerEntry{DType: t.DType, Shape: t.Shape, Offsets: [2]int{off, data.Len()}}
+		hj = AppendJSONString(hj, t.Name)
+		hj = append(hj, `:{"dtype":`...)
+		hj = AppendJSONString(hj, t.DType)
+		hj = append(hj, `,"shape":[`...)
+		for i, d := range t.Shape {
+			if i > 0 {
+				hj = append(hj, ',')
+			}
+			hj = strconv.AppendInt(hj, int64(d), 10)
+		}
+		hj = fmt.Appendf(hj, `],"data_offsets":[%d,%d]},`, off, data.Len())
 	}
 	m := map[string]string{}
 	for k, v := range meta {
@@ -99,11 +143,9 @@ func Encode(meta map[string]string, ts []Tensor) ([]byte, error) {
 	}
 	sum := sha256.Sum256(data.Bytes())
 	m[DataSHA256] = hex.EncodeToString(sum[:])
-	hdr["__metadata__"] = m
-	hj, err := json.Marshal(hdr)
-	if err != nil {
-		return nil, err
-	}
+	hj = append(hj, `"__metadata__":`...)
+	hj = appendStringMap(hj, m)
+	hj = append(hj, '}')
 	for len(hj)%8 != 0 {
 		hj = append(hj, ' ')
 	}
@@ -141,15 +183,27 @@ func Decode(b []byte) (*File, error) {
 	if hl > maxHeader || hl > uint64(len(b)-8) {
 		return nil, fmt.Errorf("safetensors: header length %d does not fit a %d-byte file", hl, len(b))
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b[8:8+hl], &raw); err != nil {
+	hv, err := ParseJSON(b[8 : 8+hl])
+	if err != nil {
 		return nil, fmt.Errorf("safetensors: header: %w", err)
+	}
+	raw, ok := hv.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("safetensors: header is not an object")
 	}
 	data := b[8+hl:]
 	f := &File{Meta: map[string]string{}}
 	if m, ok := raw["__metadata__"]; ok {
-		if err := json.Unmarshal(m, &f.Meta); err != nil {
-			return nil, fmt.Errorf("safetensors: metadata: %w", err)
+		mm, ok := m.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("safetensors: metadata is not an object")
+		}
+		for k, v := range mm {
+			s, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("safetensors: metadata %q is not a string", k)
+			}
+			f.Meta[k] = s
 		}
 		delete(raw, "__metadata__")
 	}
@@ -164,8 +218,8 @@ func Decode(b []byte) (*File, error) {
 	}
 	var ps []placed
 	for _, name := range names {
-		var e headerEntry
-		if err := json.Unmarshal(raw[name], &e); err != nil {
+		e, err := entry(raw[name])
+		if err != nil {
 			return nil, fmt.Errorf("safetensors: entry %q: %w", name, err)
 		}
 		a, z := e.Offsets[0], e.Offsets[1]
