@@ -53,6 +53,27 @@ func ExportUNet(ckpt, out string, raw bool) error {
 	if err != nil {
 		return err
 	}
+	return saveUNet(u, f, out, which, nil)
+}
+
+// PruneUNet writes the zoo model in with the smallest-magnitude fraction
+// sparsity of every conv and linear weight set to zero (no retraining) and
+// returns the surviving and total weights of the pruned tensors.
+func PruneUNet(in, out string, sparsity float64) (int, int, error) {
+	u, f, err := LoadUNet(in)
+	if err != nil {
+		return 0, 0, err
+	}
+	m, err := MagnitudePrune(u.Params(), sparsity)
+	if err != nil {
+		return 0, 0, err
+	}
+	nz, total := m.NonZero()
+	return nz, total, saveUNet(u, f, out, f.Meta["qdiff.weights_kind"], map[string]string{
+		"qdiff.pruned": fmt.Sprintf("magnitude, layer by layer, sparsity %g, no retraining", sparsity)})
+}
+
+func saveUNet(u *UNet, f *st.File, out, which string, extra map[string]string) error {
 	cfg, _ := json.Marshal(u.Cfg)
 	meta := map[string]string{"qdiff.kind": "model", "qdiff.model": "unet-ddpm-fp32",
 		"qdiff.unet_config": string(cfg), "qdiff.schedule": "linear beta 1e-4..0.02, T=1000, epsilon prediction",
@@ -61,6 +82,14 @@ func ExportUNet(ckpt, out string, raw bool) error {
 		if v, ok := f.Meta[k]; ok {
 			meta["qdiff.train_"+k[len("qdiff."):]] = v
 		}
+	}
+	for _, k := range []string{"qdiff.train_step", "qdiff.train_elapsed_s"} { // a zoo model's own
+		if v, ok := f.Meta[k]; ok {
+			meta[k] = v
+		}
+	}
+	for k, v := range extra {
+		meta[k] = v
 	}
 	return SaveParams(out, u.Params(), meta)
 }

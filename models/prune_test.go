@@ -82,3 +82,37 @@ func TestFreqKD_Gradient(t *testing.T) {
 		t.Errorf("identical maps: loss %v", l)
 	}
 }
+
+func TestPruneUNet(t *testing.T) {
+	dir := t.TempDir()
+	u := NewUNet(DefaultUNet, 2)
+	in, out := dir+"/u.safetensors", dir+"/p.safetensors"
+	if err := SaveParams(in, u.Params(), map[string]string{"qdiff.model": "unet-ddpm-fp32"}); err != nil {
+		t.Fatal(err)
+	}
+	nz, total, err := PruneUNet(in, out, 0.75)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// at least 75% zeros (some layers start at zero, so there may be more)
+	if nz > total-int(0.75*float64(total)) {
+		t.Errorf("%d of %d weights left, want at most 25%%", nz, total)
+	}
+	p, _, err := LoadUNet(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := 0
+	for _, q := range p.Params() {
+		if q.Decay {
+			for _, v := range q.W {
+				if v == 0 {
+					zeros++
+				}
+			}
+		}
+	}
+	if zeros != total-nz {
+		t.Errorf("reloaded model has %d zero weights, want %d", zeros, total-nz)
+	}
+}

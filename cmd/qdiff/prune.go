@@ -16,6 +16,23 @@ import (
 
 func init() {
 	register("prune", "Fourier-guided magnitude pruning of the FP classifier: plain fine-tuning vs frequency distillation", prune)
+	register("prune-unet", "magnitude-prune the FP U-Net (no retraining) into a zoo model, for qdiff eval", pruneUNet)
+}
+
+func pruneUNet(args []string) error {
+	fs := flag.NewFlagSet("prune-unet", flag.ContinueOnError)
+	in := fs.String("model", "models/zoo/unet.fp32.safetensors", "FP U-Net")
+	sp := fs.Float64("sparsity", 0.5, "fraction of conv and linear weights set to zero, in [0, 1)")
+	out := fs.String("o", "unet.pruned.safetensors", "output zoo model")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	nz, total, err := models.PruneUNet(*in, *out, *sp)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s: %d of %d weights left (%.1f%%)\n", *out, nz, total, 100*float64(nz)/float64(total))
+	return nil
 }
 
 func prune(args []string) error {
