@@ -10,7 +10,7 @@ export GOEXPERIMENT := simd
 BUILD := $(CURDIR)/build
 export QDIFF_BUILD := $(BUILD)
 
-.PHONY: help demo site docs-images evaluate bench-browser test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
+.PHONY: help demo site docs-images evaluate screenshots bench-browser test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -26,6 +26,9 @@ docs-images: ## preview grids for the docs page with `qdiff generate` (wazero) i
 	mkdir -p docs/previews
 	go run ./cmd/qdiff generate -model models/zoo/unet.w8a8.safetensors -n 10 -steps 20 -seed 1 -o docs/previews/w8a8-ddim20.png
 	go run ./cmd/qdiff generate -model models/zoo/unet.w4a8.safetensors -n 10 -steps 20 -seed 1 -o docs/previews/w4a8-ddim20.png
+
+screenshots: ## the README's pictures of the real site, from headless Chromium, into docs/
+	QDIFF_SCREENSHOTS=$(CURDIR)/docs go test -count=1 -run TestScreenshots -v ./server
 
 templ: ## regenerate the templ components
 	go run github.com/a-h/templ/cmd/templ@$(TEMPL_VERSION) generate -path site
