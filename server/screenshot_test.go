@@ -81,6 +81,14 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot("screenshot-docs.png")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(srv.URL+"/?precision=w8a8&n=4&steps=20&seed=5&autostart=1")); err != nil {
+		t.Fatal(err)
+	}
+	if done, err := waitDone(ctx); err != nil || done["ok"] != true {
+		t.Fatalf("phone-sized generation: %v %v", done, err)
+	}
+	shot("screenshot-phone.png")
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
