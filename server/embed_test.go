@@ -52,6 +52,8 @@ for (const type of ['progress', 'done', 'error']) {
 <qdiff-generator id="a" digit="3" precision="w8a8" steps="3" seed="5" guidance="2" size="56"></qdiff-generator>
 <qdiff-generator id="b" digit="random" precision="fp32" steps="3" seed="6" guidance="2"></qdiff-generator>
 <qdiff-generator id="c" digit="12" steps="-4"></qdiff-generator>
+<div style="height: 3000px"></div>
+<qdiff-generator id="d" digit="1" precision="w8a8" steps="2" seed="9"></qdiff-generator>
 <script src="`+srv.URL+`/qdiff-element.js"></script>
 </body></html>`)
 	ctx, consoleErrors := browser(t)
@@ -96,6 +98,15 @@ for (const type of ['progress', 'done', 'error']) {
 	shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('c').shadowRoot.querySelector('.msg').textContent`))
 	if err != nil || !strings.Contains(shown, "digit") {
 		t.Errorf("invalid element shows %q (%v)", shown, err)
+	}
+	// the element below the fold starts only when scrolled into view
+	if d := byID["d"]; len(d) != 0 {
+		t.Errorf("element below the fold started before it was visible: %+v", d)
+	}
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(`#d`),
+		chromedp.Steps(chromedp.Poll[chromedp.Void](`window.events.some((e) => e.id === 'd' && e.type === 'done')`,
+			chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(time.Minute)))); err != nil {
+		t.Errorf("element d did not finish after scrolling: %v", err)
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
