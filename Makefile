@@ -45,10 +45,10 @@ vet: ## go vet, native and wasip1
 	GOOS=js GOARCH=wasm go vet ./wasm
 
 test-native: ## native unit tests, gradient checks, and the native-vs-wazero differential harness
-	go test -count=1 ./...
+	go test -count=1 -timeout 30m ./...
 
 test-wasm: $(BUILD)/wazero-run ## the kernels test suite built GOOS=wasip1 with SIMD, run under wazero
-	GOOS=wasip1 GOARCH=wasm go test -count=1 -exec $(BUILD)/wazero-run ./kernels
+	GOOS=wasip1 GOARCH=wasm go test -count=1 -timeout 30m -exec $(BUILD)/wazero-run ./kernels
 
 $(BUILD)/wazero-run: $(shell find cmd/wazero-run kernels/wazerotest -name '*.go') go.mod
 	mkdir -p $(BUILD)
