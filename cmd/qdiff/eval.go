@@ -20,6 +20,7 @@ func eval(args []string) error {
 	n := fs.Int("n", 10000, "samples (n/10 per class); 0 with -floor reports only the floor")
 	batch := fs.Int("batch", 100, "samples per sampler batch")
 	floor := fs.Bool("floor", false, "also report FD-MNIST between the MNIST train and test sets")
+	floorN := fs.Int("floor-n", 0, "with -floor: also the floor for only the first N training images (the small-sample bias at N)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,6 +64,17 @@ func eval(args []string) error {
 			return err
 		}
 		fmt.Printf("FD-MNIST floor (train vs test, %d vs %d images): %.3f\n", train.N, test.N, fd)
+		if *floorN >= 10 && *floorN < train.N {
+			sub := &models.Dataset{N: *floorN, Rows: 28, Cols: 28, Pixels: train.Pixels[:*floorN*784], Labels: train.Labels[:*floorN]}
+			st, err := models.DatasetStats(c, sub)
+			if err != nil {
+				return err
+			}
+			if fd, err = models.FrechetDistance(st, ref); err != nil {
+				return err
+			}
+			fmt.Printf("FD-MNIST floor at N=%d (the first %d training images vs test): %.3f\n", *floorN, *floorN, fd)
+		}
 		if *n == 0 {
 			return nil
 		}
