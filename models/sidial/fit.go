@@ -65,16 +65,21 @@ func Fit(samples []Sample, maxAsked int, seed uint64) (*Model, error) {
 		for i, s := range samples {
 			z := m.logits(s.Probs, s.Hidden, shown[i])
 			p := softmax(z[:])
+			al, be := m.weights(s.Hidden)
 			for c := range p {
 				d := p[c]
 				if c == s.Label {
 					d--
 				}
-				lp := math.Log(math.Max(s.Probs[c], 1e-12))
-				g[0] += d * lp
-				g[1] += d * lp * s.Hidden
-				g[2] += d * sums[i][c]
-				g[3] += d * sums[i][c] * s.Hidden
+				if al > 0 { // clamped at 0: no gradient through alpha
+					lp := math.Log(math.Max(s.Probs[c], 1e-12))
+					g[0] += d * lp
+					g[1] += d * lp * s.Hidden
+				}
+				if be > 0 {
+					g[2] += d * sums[i][c]
+					g[3] += d * sums[i][c] * s.Hidden
+				}
 				g[4+c] += d
 			}
 		}

@@ -47,10 +47,17 @@ func (m *Model) answerSums(answers []int8) [Classes]float64 {
 	return s
 }
 
+// weights are alpha(h) and beta(h), never negative: a line fitted across
+// the levels must not turn the classifier's belief (or the answers) upside
+// down where it extrapolates.
+func (m *Model) weights(hidden float64) (float64, float64) {
+	return math.Max(0, m.Alpha[0]+m.Alpha[1]*hidden), math.Max(0, m.Beta[0]+m.Beta[1]*hidden)
+}
+
 func (m *Model) logits(probs []float64, hidden float64, answers []int8) [Classes]float64 {
 	var z [Classes]float64
 	ans := m.answerSums(answers)
-	al, be := m.Alpha[0]+m.Alpha[1]*hidden, m.Beta[0]+m.Beta[1]*hidden
+	al, be := m.weights(hidden)
 	for c := range z {
 		z[c] = al*math.Log(math.Max(probs[c], 1e-12)) + be*ans[c] + m.Bias[c]
 	}
