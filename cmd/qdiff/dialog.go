@@ -107,9 +107,9 @@ func dialog(args []string) error {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			return err
 		}
-		fmt.Printf("%s: fitted alpha %.3f%+.3fh beta %.3f%+.3fh in %s, wrote %s\n", cl.name, dm.Alpha[0], dm.Alpha[1], dm.Beta[0], dm.Beta[1], time.Since(t0).Round(time.Millisecond), path)
+		fmt.Printf("%s: fitted alpha exp(%.3f%+.3fh) beta exp(%.3f%+.3fh) in %s, wrote %s\n", cl.name, dm.Alpha[0], dm.Alpha[1], dm.Beta[0], dm.Beta[1], time.Since(t0).Round(time.Millisecond), path)
 
-		fmt.Fprintf(&md, "**%s classifier** (dialog weights with h the hidden fraction: alpha %.2f%+.2fh, beta %.2f%+.2fh)\n\n| level | alone |", cl.name, dm.Alpha[0], dm.Alpha[1], dm.Beta[0], dm.Beta[1])
+		fmt.Fprintf(&md, "**%s classifier** (dialog weights with h the hidden fraction: alpha exp(%.2f%+.2fh), beta exp(%.2f%+.2fh))\n\n| level | alone |", cl.name, dm.Alpha[0], dm.Alpha[1], dm.Beta[0], dm.Beta[1])
 		for _, k := range rounds {
 			fmt.Fprintf(&md, " chosen %d |", k)
 		}

@@ -10,7 +10,7 @@
 //	logit_c = alpha(h)*log p(c|occluded) + beta(h)*sum_q log P(a_q|c) + Bias_c,
 //
 // where h is the fraction of the image hidden (the dialog knows what is
-// missing), alpha and beta are lines in h clamped at 0, P(a|c) is counted on training
+// missing), alpha and beta are exponentials of lines in h (positive), P(a|c) is counted on training
 // digits and the rest is fitted to that classifier's outputs (Fit). It
 // asks next the question whose answer
 // is expected to remove the most uncertainty (Model.Next). It depends only

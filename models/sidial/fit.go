@@ -36,7 +36,7 @@ func Fit(samples []Sample, maxAsked int, seed uint64) (*Model, error) {
 			}
 		}
 	}
-	m := &Model{LogYes: make([][Classes]float64, nq), LogNo: make([][Classes]float64, nq), Alpha: [2]float64{1, 0}, Beta: [2]float64{1, 0}}
+	m := &Model{LogYes: make([][Classes]float64, nq), LogNo: make([][Classes]float64, nq), }
 	for q := range yes {
 		for c := 0; c < Classes; c++ {
 			p := (yes[q][c] + 1) / (count[c] + 2)
@@ -54,7 +54,7 @@ func Fit(samples []Sample, maxAsked int, seed uint64) (*Model, error) {
 		shown[i] = a
 	}
 	// full-batch gradient descent with momentum on 14 parameters
-	const steps, lr, mom = 400, 0.3, 0.9
+	const steps, lr, mom = 400, 0.1, 0.9
 	var vel [4 + Classes]float64
 	sums := make([][Classes]float64, len(samples))
 	for i := range samples {
@@ -71,15 +71,11 @@ func Fit(samples []Sample, maxAsked int, seed uint64) (*Model, error) {
 				if c == s.Label {
 					d--
 				}
-				if al > 0 { // clamped at 0: no gradient through alpha
-					lp := math.Log(math.Max(s.Probs[c], 1e-12))
-					g[0] += d * lp
-					g[1] += d * lp * s.Hidden
-				}
-				if be > 0 {
-					g[2] += d * sums[i][c]
-					g[3] += d * sums[i][c] * s.Hidden
-				}
+				lp := al * math.Log(math.Max(s.Probs[c], 1e-12)) // d alpha / d Alpha[0] = alpha
+				g[0] += d * lp
+				g[1] += d * lp * s.Hidden
+				g[2] += d * be * sums[i][c]
+				g[3] += d * be * sums[i][c] * s.Hidden
 				g[4+c] += d
 			}
 		}

@@ -8,7 +8,7 @@ import (
 )
 
 // ModelName is the qdiff.model value of dialog files (models/FORMAT.md).
-const ModelName = "sidial-mnist-v1"
+const ModelName = "sidial-mnist-v2"
 
 // Encode writes the model as safetensors bytes with meta added.
 func (m *Model) Encode(meta map[string]string) ([]byte, error) {
@@ -39,6 +39,9 @@ func Decode(b []byte) (*Model, error) {
 	f, err := st.Decode(b)
 	if err != nil {
 		return nil, err
+	}
+	if f.Meta["qdiff.model"] == "sidial-mnist-v1" {
+		return nil, fmt.Errorf("sidial: sidial-mnist-v1 (linear weights) is retired; refit with qdiff dialog (models/FORMAT.md)")
 	}
 	if f.Meta["qdiff.model"] != ModelName {
 		return nil, fmt.Errorf("sidial: not a dialog model (qdiff.model = %q)", f.Meta["qdiff.model"])

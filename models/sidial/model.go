@@ -11,8 +11,9 @@ const Classes = 10
 // Model is the dialog module for one classifier.
 type Model struct {
 	LogYes, LogNo [][Classes]float64 // per question: log P(yes|c), log P(no|c)
-	// Weights of the classifier's belief and of the answers as lines in
-	// the hidden fraction h of the image: Alpha[0] + Alpha[1]*h, Beta[0] + Beta[1]*h.
+	// Weights of the classifier's belief and of the answers, log-linear in
+	// the hidden fraction h of the image: exp(Alpha[0] + Alpha[1]*h) and
+	// exp(Beta[0] + Beta[1]*h), so never negative.
 	Alpha, Beta [2]float64
 	Bias        [Classes]float64
 }
@@ -47,11 +48,11 @@ func (m *Model) answerSums(answers []int8) [Classes]float64 {
 	return s
 }
 
-// weights are alpha(h) and beta(h), never negative: a line fitted across
-// the levels must not turn the classifier's belief (or the answers) upside
-// down where it extrapolates.
+// weights are alpha(h) and beta(h): positive, so that a fit across the
+// levels cannot turn the classifier's belief (or the answers) upside down
+// where it extrapolates.
 func (m *Model) weights(hidden float64) (float64, float64) {
-	return math.Max(0, m.Alpha[0]+m.Alpha[1]*hidden), math.Max(0, m.Beta[0]+m.Beta[1]*hidden)
+	return math.Exp(m.Alpha[0] + m.Alpha[1]*hidden), math.Exp(m.Beta[0] + m.Beta[1]*hidden)
 }
 
 func (m *Model) logits(probs []float64, hidden float64, answers []int8) [Classes]float64 {
