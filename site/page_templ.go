@@ -27,46 +27,59 @@ func Page(m Manifest) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>qdiff — quantized diffusion in your browser</title><link rel=\"stylesheet\" href=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<!doctype html><html lang=\"en\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var2 string
-		templ_7745c5c3_Var2, templ_7745c5c3_Err = templruntime.NewAttributeExpression(m.Style).ResolveURL(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 11, Col: 40}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var2)
+		templ_7745c5c3_Var2 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+			templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+			templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+			if !templ_7745c5c3_IsBuffer {
+				defer func() {
+					templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+					if templ_7745c5c3_Err == nil {
+						templ_7745c5c3_Err = templ_7745c5c3_BufErr
+					}
+				}()
+			}
+			ctx = templ.InitializeContext(ctx)
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<script src=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var3 string
+			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(m.App).ResolveURL(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 8, Col: 22}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "\" defer></script> <script src=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var4 string
+			templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(m.Pad).ResolveURL(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 9, Col: 22}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\" defer></script>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			return nil
+		})
+		templ_7745c5c3_Err = head("qdiff — quantized diffusion in your browser", m.Style).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\"><script src=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var3 string
-		templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(m.App).ResolveURL(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 12, Col: 22}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "\" defer></script><script src=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var4 string
-		templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(m.Pad).ResolveURL(ctx)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 13, Col: 22}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\" defer></script></head><body>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<body>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -74,89 +87,89 @@ func Page(m Manifest) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<header><h1>qdiff</h1><p>Handwritten digits drawn by a diffusion model running as int8 WebAssembly SIMD in your browser. Nothing is computed on a server.</p></header><main><form id=\"controls\" autocomplete=\"off\"><label>Digit <select name=\"digit\"><option value=\"-1\">random</option> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<header><h1>qdiff</h1><p>Handwritten digits drawn by a diffusion model running as int8 WebAssembly SIMD in your browser. Nothing is computed on a server.</p></header><main><form id=\"controls\" autocomplete=\"off\"><label>Digit <select name=\"digit\"><option value=\"-1\">random</option> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		for d := 0; d < 10; d++ {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<option value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templruntime.NewAttributeExpression(itoa(d)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 27, Col: 31}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 23, Col: 31}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var5)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(d))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 27, Col: 43}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 23, Col: 43}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</option>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</option>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</select></label> <label>Images <input name=\"n\" type=\"number\" min=\"1\" max=\"16\" value=\"8\"></label> <label>Sampler <select name=\"sampler\"><option value=\"ddim\" selected>DDIM</option> <option value=\"ddpm\">DDPM (1000 steps)</option></select></label> <label>Steps (DDIM) <input name=\"steps\" type=\"number\" min=\"10\" max=\"100\" value=\"20\"></label> <label>Guidance <input name=\"guidance\" type=\"number\" min=\"0\" max=\"10\" step=\"0.5\" value=\"3\"></label> <label>Precision <select name=\"precision\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</select></label> <label>Images <input name=\"n\" type=\"number\" min=\"1\" max=\"16\" value=\"8\"></label> <label>Sampler <select name=\"sampler\"><option value=\"ddim\" selected>DDIM</option> <option value=\"ddpm\">DDPM (1000 steps)</option></select></label> <label>Steps (DDIM) <input name=\"steps\" type=\"number\" min=\"10\" max=\"100\" value=\"20\"></label> <label>Guidance <input name=\"guidance\" type=\"number\" min=\"0\" max=\"10\" step=\"0.5\" value=\"3\"></label> <label>Precision <select name=\"precision\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		for _, mm := range m.Models {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<option value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<option value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var7 string
 			templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression(mm.Precision).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 43, Col: 36}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 39, Col: 36}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if mm.Precision == "w8a8" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " selected")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, " selected")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, ">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, ">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(upper(mm.Precision))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 43, Col: 97}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `page.templ`, Line: 39, Col: 97}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</option>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</option>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</select></label> <label>Seed <input name=\"seed\" type=\"number\" min=\"0\" value=\"1\"></label> <label class=\"check\"><input name=\"compare\" type=\"checkbox\"> Side by side with FP32</label><div class=\"buttons\"><button id=\"generate\" type=\"submit\">Generate</button> <button id=\"cancel\" type=\"button\" disabled>Cancel</button></div></form><div id=\"error\" role=\"alert\" hidden></div><div id=\"download\" hidden><span id=\"download-label\">Downloading weights</span> <progress id=\"download-bar\" max=\"1\" value=\"0\"></progress></div><progress id=\"progress\" max=\"1\" value=\"0\"></progress><div id=\"grid\" aria-live=\"polite\"></div><section id=\"pad\"><h2>Draw a digit</h2><p>The 1-bit network (XNOR + popcount) reads it as you draw.</p><canvas id=\"pad-canvas\" width=\"280\" height=\"280\" aria-label=\"drawing pad\"></canvas><div><p id=\"pad-label\" aria-live=\"polite\">Draw a digit</p><div id=\"pad-probs\"></div><button id=\"pad-clear\" type=\"button\">Clear</button></div><div id=\"dialog\" hidden><h3>Hide part of it, then answer questions</h3><p>The network sees only what is not hidden; it asks yes/no questions about the whole digit, and its guess updates with each answer (after SI-Dial).</p><div class=\"dialog-controls\"><label>Hide <select id=\"occlude\"><option value=\"none\">nothing</option> <option value=\"top\">the top half</option> <option value=\"bottom\">the bottom half</option> <option value=\"left\">the left half</option> <option value=\"right\">the right half</option> <option value=\"blocks\">half of the blocks</option></select></label> <label class=\"check\"><input id=\"auto-answer\" type=\"checkbox\"> Auto-answer from the full drawing</label></div><div class=\"dialog-view\"><figure><canvas id=\"pad-seen\" width=\"28\" height=\"28\"></canvas><figcaption>what the network sees</figcaption></figure><div><p id=\"dialog-guess\" aria-live=\"polite\"></p><p id=\"dialog-question\"></p><div class=\"buttons\"><button id=\"answer-yes\" type=\"button\" disabled>Yes</button><button id=\"answer-no\" type=\"button\" disabled>No</button></div><ol id=\"dialog-log\"></ol></div></div></div></section><section id=\"timing\"><h2>Timing</h2><dl><dt>ms per step</dt><dd id=\"t-step\">–</dd><dt>images per second</dt><dd id=\"t-ips\">–</dd><dt>workers</dt><dd id=\"t-workers\">–</dd><dt>weights downloaded</dt><dd id=\"t-bytes\">–</dd></dl></section></main><footer>qdiff · PTQ4DM W8A8 / W4A8 · Go + WebAssembly SIMD</footer></body></html>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</select></label> <label>Seed <input name=\"seed\" type=\"number\" min=\"0\" value=\"1\"></label> <label class=\"check\"><input name=\"compare\" type=\"checkbox\"> Side by side with FP32</label><div class=\"buttons\"><button id=\"generate\" type=\"submit\">Generate</button> <button id=\"cancel\" type=\"button\" disabled>Cancel</button></div></form><div id=\"error\" role=\"alert\" hidden></div><div id=\"download\" hidden><span id=\"download-label\">Downloading weights</span> <progress id=\"download-bar\" max=\"1\" value=\"0\"></progress></div><progress id=\"progress\" max=\"1\" value=\"0\"></progress><div id=\"grid\" aria-live=\"polite\"></div><section id=\"pad\"><h2>Draw a digit</h2><p>The 1-bit network (XNOR + popcount) reads it as you draw.</p><canvas id=\"pad-canvas\" width=\"280\" height=\"280\" aria-label=\"drawing pad\"></canvas><div><p id=\"pad-label\" aria-live=\"polite\">Draw a digit</p><div id=\"pad-probs\"></div><button id=\"pad-clear\" type=\"button\">Clear</button></div><div id=\"dialog\" hidden><h3>Hide part of it, then answer questions</h3><p>The network sees only what is not hidden; it asks yes/no questions about the whole digit, and its guess updates with each answer (after SI-Dial).</p><div class=\"dialog-controls\"><label>Hide <select id=\"occlude\"><option value=\"none\">nothing</option> <option value=\"top\">the top half</option> <option value=\"bottom\">the bottom half</option> <option value=\"left\">the left half</option> <option value=\"right\">the right half</option> <option value=\"blocks\">half of the blocks</option></select></label> <label class=\"check\"><input id=\"auto-answer\" type=\"checkbox\"> Auto-answer from the full drawing</label></div><div class=\"dialog-view\"><figure><canvas id=\"pad-seen\" width=\"28\" height=\"28\"></canvas><figcaption>what the network sees</figcaption></figure><div><p id=\"dialog-guess\" aria-live=\"polite\"></p><p id=\"dialog-question\"></p><div class=\"buttons\"><button id=\"answer-yes\" type=\"button\" disabled>Yes</button><button id=\"answer-no\" type=\"button\" disabled>No</button></div><ol id=\"dialog-log\"></ol></div></div></div></section><section id=\"timing\"><h2>Timing</h2><dl><dt>ms per step</dt><dd id=\"t-step\">–</dd><dt>images per second</dt><dd id=\"t-ips\">–</dd><dt>workers</dt><dd id=\"t-workers\">–</dd><dt>weights downloaded</dt><dd id=\"t-bytes\">–</dd></dl></section></main><footer>qdiff · PTQ4DM W8A8 / W4A8 · Go + WebAssembly SIMD</footer></body></html>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
