@@ -214,9 +214,8 @@ func l2back(z, norms, dz []float64, x *T) *T {
 // of the batch (the negatives).
 type cmimHeads struct {
 	Tau    float64
-	Layers []int       // binary stages used (indices into the net's sign layers)
-	HB, HF []*Linear   // projection heads of binary and FP activations
-	dims   map[int]int // stage -> channels
+	Layers []int     // binary stages used (indices into the net's sign layers)
+	HB, HF []*Linear // projection heads of binary and FP activations
 }
 
 // cmimDim is the width of the projected embeddings.
@@ -224,7 +223,7 @@ const cmimDim = 64
 
 func newCMIMHeads(seed uint64, chans map[int]int, layers []int, tau float64) *cmimHeads {
 	r := rand.New(rand.NewPCG(seed, 0xc313))
-	h := &cmimHeads{Tau: tau, Layers: layers, dims: chans}
+	h := &cmimHeads{Tau: tau, Layers: layers}
 	for _, l := range layers {
 		h.HB = append(h.HB, NewLinear(r, "cmim.b", chans[l], cmimDim, 1))
 		h.HF = append(h.HF, NewLinear(r, "cmim.f", chans[l], cmimDim, 1))
