@@ -41,14 +41,14 @@ test: vet templ-check test-native test-wasm ## all tests: native units, wazero d
 
 vet: ## go vet, native and wasip1
 	go vet ./...
-	GOOS=wasip1 GOARCH=wasm go vet ./kernels/... ./models/engine/...
+	GOOS=wasip1 GOARCH=wasm go vet ./kernels/... ./models/engine/... ./models/bnet/...
 	GOOS=js GOARCH=wasm go vet ./wasm
 
 test-native: ## native unit tests, gradient checks, and the native-vs-wazero differential harness
 	go test -count=1 -timeout 30m ./...
 
-test-wasm: $(BUILD)/wazero-run ## the kernels test suite built GOOS=wasip1 with SIMD, run under wazero
-	GOOS=wasip1 GOARCH=wasm go test -count=1 -timeout 30m -exec $(BUILD)/wazero-run ./kernels
+test-wasm: $(BUILD)/wazero-run ## the kernels and binary-network suites built GOOS=wasip1 with SIMD, run under wazero
+	GOOS=wasip1 GOARCH=wasm go test -count=1 -timeout 30m -exec $(BUILD)/wazero-run ./kernels ./models/bnet
 
 $(BUILD)/wazero-run: $(shell find cmd/wazero-run kernels/wazerotest -name '*.go') go.mod
 	mkdir -p $(BUILD)

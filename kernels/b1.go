@@ -107,15 +107,31 @@ func GemmB1Sign(m int, a []uint64, w *B1Matrix, th *Threshold, acc []int32, out 
 	return nil
 }
 
+// linear returns the thresholds as "-1 when sg*dot < tt": dot < Thr, or
+// dot > Thr (-dot < -Thr) when flipped.
+func (t *Threshold) linear() (sg, tt []int64) {
+	sg, tt = make([]int64, len(t.Thr)), make([]int64, len(t.Thr))
+	for j := range sg {
+		sg[j], tt[j] = 1, int64(t.Thr[j])
+		if t.Flip[j] {
+			sg[j], tt[j] = -1, -int64(t.Thr[j])
+		}
+	}
+	return sg, tt
+}
+
 func (t *Threshold) pack(m, n int, acc []int32, out []uint64) {
 	ow := B1Words(n)
+	sg, tt := t.linear()
 	for i := 0; i < m; i++ {
-		row := out[i*ow : (i+1)*ow]
-		clear(row)
-		for j := 0; j < n; j++ {
-			if !t.Sign(j, acc[i*n+j]) {
-				row[j/B1WordBits] |= 1 << (j % B1WordBits)
+		row, a := out[i*ow:(i+1)*ow], acc[i*n:(i+1)*n]
+		for w := range row {
+			var word uint64
+			j0 := w * B1WordBits
+			for j := j0; j < min(n, j0+B1WordBits); j++ {
+				word |= uint64(sg[j]*int64(a[j])-tt[j]) >> 63 << (j - j0)
 			}
+			row[w] = word
 		}
 	}
 }

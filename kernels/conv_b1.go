@@ -20,15 +20,13 @@ func (s ConvShape) B1ConvWords() int { return s.KSize * s.KSize * B1Words(s.Cin)
 // out receives int32 dot products [Ho*Wo, Cout].
 func ConvB1(s ConvShape, x []uint64, w *B1Matrix, out []int32) error {
 	const op = "ConvB1"
-	col, err := convB1Prep(op, s, x, w)
-	if err != nil {
+	if err := convB1Check(op, s, x, w); err != nil {
 		return err
 	}
 	if err := needLen(op, "out", len(out), s.M()*s.Cout); err != nil {
 		return err
 	}
-	gemmB1Fast(s.M(), w.N, w.Words, int32(w.K), col, w.Data, out)
-	padFixB1(s, w, out)
+	convB1(s, x, w, out)
 	return nil
 }
 
@@ -36,8 +34,7 @@ func ConvB1(s ConvShape, x []uint64, w *B1Matrix, out []int32) error {
 // image [Ho, Wo, B1Words(Cout)] for the next binary layer.
 func ConvB1Sign(s ConvShape, x []uint64, w *B1Matrix, th *Threshold, out []uint64) error {
 	const op = "ConvB1Sign"
-	col, err := convB1Prep(op, s, x, w)
-	if err != nil {
+	if err := convB1Check(op, s, x, w); err != nil {
 		return err
 	}
 	if th == nil || len(th.Thr) != w.N || len(th.Flip) != w.N {
@@ -46,29 +43,28 @@ func ConvB1Sign(s ConvShape, x []uint64, w *B1Matrix, th *Threshold, out []uint6
 	if err := needLen(op, "out", len(out), s.M()*B1Words(s.Cout)); err != nil {
 		return err
 	}
+	if convB1Fast && s.Cin <= B1WordBits {
+		sg, tt := th.linear()
+		convB1SignFast(s, x, w.Data, sg, tt, out)
+		return nil
+	}
 	acc := make([]int32, s.M()*s.Cout)
-	gemmB1Fast(s.M(), w.N, w.Words, int32(w.K), col, w.Data, acc)
-	padFixB1(s, w, acc)
+	convB1(s, x, w, acc)
 	th.pack(s.M(), s.Cout, acc, out)
 	return nil
 }
 
-func convB1Prep(op string, s ConvShape, x []uint64, w *B1Matrix) ([]uint64, error) {
+func convB1Check(op string, s ConvShape, x []uint64, w *B1Matrix) error {
 	if err := s.check(op); err != nil {
-		return nil, err
+		return err
 	}
 	if w == nil || w.N != s.Cout || w.K != s.K() || w.Words != s.B1ConvWords() {
-		return nil, shapeErr(op, "weights must be %d rows of %d words holding %d signs", s.Cout, s.B1ConvWords(), s.K())
+		return shapeErr(op, "weights must be %d rows of %d words holding %d signs", s.Cout, s.B1ConvWords(), s.K())
 	}
 	if err := needLen(op, "W", len(w.Data), w.N*w.Words); err != nil {
-		return nil, err
+		return err
 	}
-	if err := needLen(op, "x", len(x), s.H*s.W*B1Words(s.Cin)); err != nil {
-		return nil, err
-	}
-	col := make([]uint64, s.M()*w.Words)
-	im2col(s, B1Words(s.Cin), x, 0, col) // padded pixels: clear bits, +1
-	return col, nil
+	return needLen(op, "x", len(x), s.H*s.W*B1Words(s.Cin))
 }
 
 // padFixB1 removes the padded positions' contribution from border pixels.

@@ -11,10 +11,12 @@
 //
 // op is the operation (gemm, conv, im2col, silu, groupnorm, softmax, quant,
 // ...); dtype is the datatype of its inputs (f32, i8, w4 for 4-bit weights
-// with 8-bit activations, b1 for 1-bit signs); tile, when present, is the
-// register tile of the SIMD variant (for example 2x4); target is one of
+// with 8-bit activations, b1 for 1-bit signs, u8 for grey bytes); tile,
+// when present, is the register tile of the SIMD variant (for example 2x4)
+// or "direct" for a convolution computed without im2col; target is one of
 //
 //	ref      scalar reference, plain Go, always built; the definition of the result
+//	go       a faster algorithm in plain Go, built everywhere (tested against ref)
 //	wasm     WebAssembly SIMD128 through simd/archsimd (goexperiment.simd && wasm)
 //	amd64    x86-64 AVX2/FMA through simd/archsimd, chosen at run time (goexperiment.simd && amd64)
 //	generic  the dispatcher used when no SIMD variant is built
@@ -70,5 +72,12 @@
 // as +1 and corrected by the per-pixel padding mask (see ConvB1).
 // Batch norm followed by sign is folded into an int32 threshold per output
 // channel: the output is +1 when dot >= Thr[n] (or dot <= Thr[n] when
-// Flip[n] is set), else -1.
+// Flip[n] is set), else -1. Binary convolutions of at most 64 input
+// channels (one word a pixel) run direct (conv_b1_direct_go.go): each
+// output pixel counts only its taps inside the image, which equals the
+// padding-corrected im2col product, and applies the threshold at once.
+//
+// The first layer of a binary network (ConvU8Sign) convolves grey bytes
+// with int8 weights and thresholds the int32 dot products directly
+// (-1 when dot < thr[n]; a "dot > t" rule is expressed with negated weights).
 package kernels

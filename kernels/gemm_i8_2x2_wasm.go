@@ -26,9 +26,34 @@ func gemmI8Wasm(m, n, k int, a, wt []int8, acc []int32) {
 	if n2 < n {
 		gemmI8Block(n, k, a, wt, acc, 0, m2, n2, n)
 	}
-	if m2 < m {
-		gemmI8Block(n, k, a, wt, acc, m2, m, 0, n)
+	if m2 < m { // the odd last row: 1x2 tiles (M = 1 is a matrix-vector product)
+		for j := 0; j < n2; j += 2 {
+			gemmI8Tile1x2(k, a[m2*k:], wt[j*k:], acc[m2*n+j:])
+		}
+		if n2 < n {
+			gemmI8Block(n, k, a, wt, acc, m2, m, n2, n)
+		}
 	}
+}
+
+// acc[0, 0:2] = A[0, :K] x WT[0:2, :K]^T
+func gemmI8Tile1x2(k int, a, wt []int8, acc []int32) {
+	_, _, _ = a[k-1], wt[2*k-1], acc[1]
+	pa := unsafe.Pointer(&a[0])
+	pw0, pw1 := unsafe.Pointer(&wt[0]), unsafe.Pointer(&wt[k])
+	var s0, s1 archsimd.Int32x4
+	p := 0
+	for ; p+16 <= k; p += 16 {
+		a0 := ld16(pa, p)
+		s0, s1 = dotI8x16(s0, a0, ld16(pw0, p)), dotI8x16(s1, a0, ld16(pw1, p))
+	}
+	r0, r1 := hsum(s0), hsum(s1)
+	for ; p < k; p++ {
+		x := int32(a[p])
+		r0 += x * int32(wt[p])
+		r1 += x * int32(wt[k+p])
+	}
+	acc[0], acc[1] = r0, r1
 }
 
 // dotI8x16 adds the 16 products x*y into the four lanes of s.

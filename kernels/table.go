@@ -65,8 +65,14 @@ var Table = []Op{
 		Bench: [][]int{{28, 28, 32, 32, 3, 1}, {14, 14, 64, 64, 3, 1}},
 		Ops:   convOps, Gen: genConvI8, Random: randConv},
 	{Name: "conv_b1", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
-		Bench: [][]int{{14, 14, 64, 64, 3, 1}},
+		Bench: [][]int{{28, 28, 32, 64, 3, 2}, {14, 14, 64, 64, 3, 1}},
 		Ops:   convOps, Gen: genConvB1, Random: randConv},
+	{Name: "conv_u8", Dims: []string{"H", "W", "Cout", "KSize"}, Tile: []int{1, 1, 4, 3},
+		Bench: [][]int{{28, 28, 32, 3}},
+		Ops:   func(d []int) float64 { return 2 * float64(d[0]*d[1]*d[2]*d[3]*d[3]) },
+		Gen:   genConvU8, Random: func(r *rand.Rand) []int {
+			return []int{1 + r.IntN(30), 1 + r.IntN(30), 1 + r.IntN(64), 1 + 2*r.IntN(2)}
+		}},
 	{Name: "silu_f32", Dims: []string{"N"}, Tile: []int{4}, Tol: TolSiLU,
 		Bench: [][]int{{25088}}, Ops: func(d []int) float64 { return float64(d[0]) },
 		Gen: genSiLU, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(100)} }},
@@ -259,9 +265,9 @@ func withRef(fast bool, f func()) {
 		f()
 		return
 	}
-	i8, w4, b1 := gemmI8Fast, gemmW4Fast, gemmB1Fast
-	gemmI8Fast, gemmW4Fast, gemmB1Fast = gemmI8Ref, gemmW4Ref, gemmB1Ref
-	defer func() { gemmI8Fast, gemmW4Fast, gemmB1Fast = i8, w4, b1 }()
+	i8, w4, b1, cb1 := gemmI8Fast, gemmW4Fast, gemmB1Fast, convB1Fast
+	gemmI8Fast, gemmW4Fast, gemmB1Fast, convB1Fast = gemmI8Ref, gemmW4Ref, gemmB1Ref, false
+	defer func() { gemmI8Fast, gemmW4Fast, gemmB1Fast, convB1Fast = i8, w4, b1, cb1 }()
 	f()
 }
 
@@ -294,14 +300,66 @@ func genConvB1(r *rand.Rand, d []int) Case {
 		wd = append(wd, randWords(r, 1, s.Cin)[:cw]...)
 	}
 	w := &B1Matrix{N: s.Cout, K: s.K(), Words: s.B1ConvWords(), Data: wd}
+	th := &Threshold{Thr: make([]int32, s.Cout), Flip: make([]bool, s.Cout)}
+	for n := range th.Thr {
+		th.Thr[n] = int32(r.IntN(2*s.K()+1) - s.K())
+		th.Flip[n] = r.IntN(2) == 1
+	}
 	out := make([]int32, s.M()*s.Cout)
+	sg := make([]uint64, s.M()*B1Words(s.Cout))
 	return Case{Run: func(fast bool) {
 		withRef(fast, func() {
 			if err := ConvB1(s, x, w, out); err != nil {
 				panic(err)
 			}
+			if err := ConvB1Sign(s, x, w, th, sg); err != nil {
+				panic(err)
+			}
 		})
-	}, Out: func() []float64 { return i32s(out) }}
+	}, Out: func() []float64 { // the dot products, then the signs
+		v := i32s(out)
+		for m := 0; m < s.M(); m++ {
+			for n := 0; n < s.Cout; n++ {
+				v = append(v, float64(B1Sign(sg[m*B1Words(s.Cout):], n)))
+			}
+		}
+		return v
+	}}
+}
+
+func genConvU8(r *rand.Rand, d []int) Case {
+	k := d[3]
+	if k%2 == 0 || k > 2*d[0]+1 || k > 2*d[1]+1 {
+		k = 1 // the sweep's even kernel sizes become 1x1
+	}
+	s := ConvShape{H: d[0], W: d[1], Cin: 1, Cout: min(d[2], 64), KSize: k, Stride: 1}
+	x := make([]uint8, s.H*s.W)
+	for i := range x {
+		if r.IntN(3) > 0 {
+			x[i] = uint8(r.IntN(256))
+		}
+	}
+	w := randI8(r, s.Cout*k*k, -127, 127)
+	thr := make([]int32, s.Cout)
+	for i := range thr {
+		thr[i] = int32(r.IntN(40001) - 20000)
+	}
+	out := make([]uint64, s.H*s.W)
+	return Case{Run: func(fast bool) {
+		if fast {
+			convU8SignFast(s, x, w, thr, out)
+		} else {
+			convU8SignRef(s, x, w, thr, out)
+		}
+	}, Out: func() []float64 {
+		v := make([]float64, 0, len(out)*s.Cout)
+		for _, word := range out {
+			for n := 0; n < s.Cout; n++ {
+				v = append(v, float64(word>>n&1))
+			}
+		}
+		return v
+	}}
 }
 
 func genSiLU(r *rand.Rand, d []int) Case {
