@@ -8,6 +8,7 @@ package bnet
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/qdiff/qdiff/kernels"
 )
@@ -26,6 +27,14 @@ type Net struct {
 	Shapes [3]kernels.ConvShape
 	W5     *kernels.Q4Matrix // 10 x 6272 4-bit, input order NHWC (pixel, channel)
 	Bias5  []float32
+
+	// derived by prepare: the first layer with integer thresholds, the
+	// last layer's 4-bit weights as int8 rows (the same integers)
+	once    sync.Once
+	prepErr error
+	w1s     []int8
+	thr1    []int32
+	w5q8    *kernels.Q8Matrix
 }
 
 // Classify returns the logits of one 28x28 image (grey bytes) computed
@@ -34,27 +43,12 @@ func (bk *Net) Classify(pixels []uint8) ([]float32, error) {
 	if len(pixels) != 784 {
 		return nil, fmt.Errorf("bnet: %d pixels, want 784", len(pixels))
 	}
-	q := make([]int8, 784)
-	for i, p := range pixels {
-		q[i] = int8(int(p) - 128)
-	}
-	s1 := kernels.ConvShape{H: 28, W: 28, Cin: 1, Cout: 32, KSize: 3, Stride: 1}
-	y := make([]float32, 784*32)
-	if err := kernels.ConvI8(s1, q, bk.W1, &kernels.Epilogue{AScale: 1.0 / 255, AZero: -128, Bias: bk.Bias1}, nil, nil, y, nil); err != nil {
+	if err := bk.prepare(); err != nil {
 		return nil, err
 	}
 	bits := make([]uint64, 784)
-	for p := 0; p < 784; p++ {
-		for c := 0; c < 32; c++ {
-			v := y[p*32+c]
-			pos := v >= bk.Thr1[c]
-			if bk.Flip1[c] {
-				pos = v <= bk.Thr1[c]
-			}
-			if !pos {
-				bits[p] |= 1 << c
-			}
-		}
+	if err := kernels.ConvU8Sign(first, pixels, bk.w1s, bk.thr1, bits); err != nil {
+		return nil, err
 	}
 	bits, err := bk.BinaryLayers(bits)
 	if err != nil {
@@ -83,14 +77,18 @@ func (bk *Net) Last(bits []uint64) ([]float32, error) {
 	if len(bits) != 98 {
 		return nil, fmt.Errorf("bnet: %d feature words, want 98", len(bits))
 	}
+	if err := bk.prepare(); err != nil {
+		return nil, err
+	}
 	a := make([]int8, 6272)
-	for p := 0; p < 49; p++ {
-		for c := 0; c < 128; c++ {
-			a[p*128+c] = int8(kernels.B1Sign(bits[p*2:], c))
+	for i, w := range bits { // signs in index order: pixel, then channel
+		d := a[i*64 : i*64+64 : i*64+64]
+		for b := 0; b < 8; b++ {
+			*(*[8]int8)(d[b*8:]) = signBytes[uint8(w>>(8*b))]
 		}
 	}
 	logits := make([]float32, 10)
-	err := kernels.GemmW4(1, a, bk.W5, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
+	err := kernels.GemmI8(1, a, bk.w5q8, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
 	return logits, err
 }
 

@@ -1,0 +1,112 @@
+package bnet_test
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/qdiff/qdiff/kernels"
+	"github.com/qdiff/qdiff/models/bnet"
+)
+
+// classifyRef is the definition of the network's result: the first layer
+// as an 8-bit convolution with the float epilogue and float thresholds,
+// the last layer through the 4-bit GEMM. Net.Classify runs integer
+// thresholds and an int8 copy of the last layer instead.
+func classifyRef(bk *bnet.Net, pixels []uint8) ([]float32, error) {
+	q := make([]int8, 784)
+	for i, p := range pixels {
+		q[i] = int8(int(p) - 128)
+	}
+	s1 := kernels.ConvShape{H: 28, W: 28, Cin: 1, Cout: 32, KSize: 3, Stride: 1}
+	y := make([]float32, 784*32)
+	if err := kernels.ConvI8(s1, q, bk.W1, &kernels.Epilogue{AScale: 1.0 / 255, AZero: -128, Bias: bk.Bias1}, nil, nil, y, nil); err != nil {
+		return nil, err
+	}
+	bits := make([]uint64, 784)
+	for p := range 784 {
+		for c := range 32 {
+			v := y[p*32+c]
+			pos := v >= bk.Thr1[c]
+			if bk.Flip1[c] {
+				pos = v <= bk.Thr1[c]
+			}
+			if !pos {
+				bits[p] |= 1 << c
+			}
+		}
+	}
+	bits, err := bk.BinaryLayers(bits)
+	if err != nil {
+		return nil, err
+	}
+	a := make([]int8, 6272)
+	for p := range 49 {
+		for c := range 128 {
+			a[p*128+c] = int8(kernels.B1Sign(bits[p*2:], c))
+		}
+	}
+	logits := make([]float32, 10)
+	err = kernels.GemmW4(1, a, bk.W5, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
+	return logits, err
+}
+
+// strokes draws a random digit-like image: a few thick random walks.
+func strokes(r *rand.Rand) []uint8 {
+	img := make([]uint8, 784)
+	for range 1 + r.IntN(3) {
+		y, x := 6+r.IntN(16), 6+r.IntN(16)
+		for range 30 {
+			y, x = min(max(y+r.IntN(3)-1, 1), 26), min(max(x+r.IntN(3)-1, 1), 26)
+			for _, d := range [][2]int{{0, 0}, {0, 1}, {1, 0}, {1, 1}} {
+				img[(y+d[0])*28+x+d[1]] = uint8(128 + r.IntN(128))
+			}
+		}
+	}
+	return img
+}
+
+func TestNet_ClassifyMatchesReference(t *testing.T) {
+	b, err := os.ReadFile("../zoo/bnet.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zoo, err := bnet.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	odd := randomNet(t) // flipped channels and thresholds everywhere in range
+	for c := range 32 {
+		odd.Flip1[c] = c%3 == 0
+		odd.Thr1[c] = float32(r.NormFloat64())
+		odd.Bias1[c] = float32(r.NormFloat64() * 0.5)
+	}
+	odd.Thr1[5], odd.Thr1[6] = 1e30, -1e30 // never and always
+	for name, bk := range map[string]*bnet.Net{"zoo": zoo, "odd": odd} {
+		imgs := [][]uint8{make([]uint8, 784)}
+		full := make([]uint8, 784)
+		for i := range full {
+			full[i] = 255
+		}
+		imgs = append(imgs, full)
+		for range 300 {
+			imgs = append(imgs, strokes(r))
+		}
+		for i, img := range imgs {
+			want, err := classifyRef(bk, img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := bk.Classify(img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := range want {
+				if got[j] != want[j] {
+					t.Fatalf("%s image %d: logit %d = %v, reference %v", name, i, j, got[j], want[j])
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package bnet
+
+import (
+	"fmt"
+
+	"github.com/qdiff/qdiff/kernels"
+)
+
+// first is the geometry of the first (8-bit) convolution.
+var first = kernels.ConvShape{H: 28, W: 28, Cin: 1, Cout: 32, KSize: 3, Stride: 1}
+
+// firstAScale is the first layer's activation scale: pixel/255.
+const firstAScale = float32(1.0 / 255)
+
+// signBytes[b] holds the eight signs of byte b of a packed word as int8
+// (+1 for a clear bit, -1 for a set one).
+var signBytes = func() (t [256][8]int8) {
+	for b := range 256 {
+		for i := range 8 {
+			t[b][i] = 1
+			if b>>i&1 != 0 {
+				t[b][i] = -1
+			}
+		}
+	}
+	return t
+}()
+
+// prepare derives, once, the forms the kernels run: the first layer's
+// float thresholds become integer thresholds on the pixel dot product
+// (exactly equivalent, see firstThreshold), and the last layer's 4-bit
+// weights an int8 matrix.
+func (bk *Net) prepare() error {
+	bk.once.Do(func() { bk.prepErr = bk.derive() })
+	return bk.prepErr
+}
+
+func (bk *Net) derive() error {
+	if bk.W1 == nil || bk.W1.N != 32 || bk.W1.K != 9 || len(bk.Bias1) != 32 || len(bk.Thr1) != 32 || len(bk.Flip1) != 32 || bk.W5 == nil {
+		return fmt.Errorf("bnet: incomplete network")
+	}
+	w1s := make([]int8, 32*9)
+	thr1 := make([]int32, 32)
+	for c := range 32 {
+		s, t := firstThreshold(bk.W1.Scale[c], bk.Bias1[c], bk.Thr1[c], bk.Flip1[c])
+		thr1[c] = t
+		for k := range 9 {
+			w1s[c*9+k] = int8(int32(bk.W1.Data[c*9+k]) * s)
+		}
+	}
+	w5, err := kernels.NewQ8Matrix(bk.W5.N, bk.W5.K, bk.W5.Unpack(), bk.W5.Scale)
+	if err != nil {
+		return fmt.Errorf("bnet: fc: %w", err)
+	}
+	bk.w1s, bk.thr1, bk.w5q8 = w1s, thr1, w5
+	return nil
+}
+
+// firstDotMax bounds the first layer's dot products: 9 taps of weights
+// |w| <= 127 on pixels <= 255.
+const firstDotMax = 9 * kernels.Q8Max * 255
+
+// firstY is the first layer's float output for the pixel dot product v,
+// computed as the kernels' epilogue computes it.
+func firstY(v int32, wscale, bias float32) float32 {
+	sc := float32(firstAScale * wscale)
+	return float32(float32(v)*sc) + bias
+}
+
+// firstThreshold turns the float rule "+1 when y >= thr (y <= thr when
+// flip)" on y = firstY(v) into the integer rule "-1 when s*v < t". y is
+// monotone in v (float rounding is monotone), so the set of v that give
+// -1 is an interval at one end of [-firstDotMax, firstDotMax], found by
+// bisection on the exact float computation.
+func firstThreshold(wscale, bias, thr float32, flip bool) (s, t int32) {
+	neg := func(v int32) bool {
+		y := firstY(v, wscale, bias)
+		if flip {
+			return !(y <= thr)
+		}
+		return !(y >= thr)
+	}
+	lo, hi := int32(-firstDotMax), int32(firstDotMax)
+	nl, nh := neg(lo), neg(hi)
+	switch {
+	case nl && nh:
+		return 1, hi + 1 // always -1
+	case !nl && !nh:
+		return 1, lo // never
+	case nl: // -1 below the boundary: find the smallest v with +1
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			if neg(mid) {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return 1, hi
+	default: // -1 above: find the largest v with +1; -1 when -v < -that
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			if neg(mid) {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		return -1, -lo
+	}
+}
