@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"strings"
 )
 
@@ -14,6 +15,12 @@ type BinaryTrain struct {
 	LR            float64
 	Seed          uint64
 	Limit         int // use only the first Limit training images (0: all)
+	// RecalBN, if positive, recomputes the batch-norm statistics over this
+	// many training batches before each export (see RecalibrateBN).
+	RecalBN int
+	// CkptPath, if set, is written after every epoch and resumed from when
+	// it exists.
+	CkptPath string
 
 	// Weights of the methods on top of the baseline (0: off).
 	LCR     float64     // LCR-BNN retention-matrix spectral norms matched to the teacher's
@@ -115,7 +122,8 @@ func binaryInput(d *Dataset, idx []int, shift func() (int, int)) *T {
 // reports, after each epoch, the test accuracy of the network exported to
 // the integer kernels — the accuracy the kernels reproduce.
 func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test *Dataset, log io.Writer) (float64, error) {
-	r := rand.New(rand.NewPCG(cfg.Seed, 0xb17))
+	pcg := rand.NewPCG(cfg.Seed, 0xb17)
+	r := rand.New(pcg)
 	ntrain := train.N
 	if cfg.Limit > 0 {
 		ntrain = min(ntrain, cfg.Limit)
@@ -132,18 +140,44 @@ func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test
 	if reg != nil {
 		backward = func(d *T) { n.BackwardWith(d, n.extra) }
 	}
-	err = ceLoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: ntrain, Rand: r,
+	opt := &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+	params := append(n.Params(), extra...)
+	ck := binaryCkpt{path: cfg.CkptPath, net: n, params: params, opt: opt, pcg: pcg, method: cfg.Method()}
+	start := 0
+	if cfg.CkptPath != "" {
+		if _, err := os.Stat(cfg.CkptPath); err == nil {
+			if start, err = ck.load(); err != nil {
+				return 0, err
+			}
+			fmt.Fprintf(log, "resumed from %s after epoch %d\n", cfg.CkptPath, start)
+		}
+	}
+	err = ceLoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: ntrain, Rand: r, StartEpoch: start,
 		Sched:  LRSchedule{Base: cfg.LR, Min: cfg.LR / 100, Warmup: min(200, steps/10), Total: steps},
-		Opt:    &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8},
-		Params: append(n.Params(), extra...),
+		Opt:    opt,
+		Params: params,
 		Input: func(idx []int) *T {
 			lastX = binaryInput(train, idx, func() (int, int) { return r.IntN(3) - 1, r.IntN(3) - 1 })
 			return lastX
 		},
 		Forward: n.Forward, Backward: backward, AfterUpdate: n.ClipLatent, Extra: reg,
 		EndEpoch: func(ep int, loss float64) error {
-			n.SetTrain(false)
 			defer n.SetTrain(true)
+			if cfg.RecalBN > 0 {
+				n.SetTrain(false)
+				bk, err := n.Export()
+				if err != nil {
+					return err
+				}
+				if acc, err = BinaryAccuracy(bk, test); err != nil {
+					return err
+				}
+				fmt.Fprintf(log, "epoch %d: test accuracy with the running batch-norm statistics %.2f%%\n", ep+1, 100*acc)
+				if err := n.RecalibrateBN(train, cfg.RecalBN, cfg.Batch); err != nil {
+					return err
+				}
+			}
+			n.SetTrain(false)
 			bk, err := n.Export()
 			if err != nil {
 				return err
@@ -151,11 +185,32 @@ func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test
 			if acc, err = BinaryAccuracy(bk, test); err != nil {
 				return err
 			}
-			fmt.Fprintf(log, "epoch %d: train loss %.4f, test accuracy through the binary kernels %.2f%%\n", ep+1, loss, 100*acc)
+			fa, _, err := n.FloatAccuracy(test)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(log, "epoch %d: train loss %.4f, test accuracy through the binary kernels %.2f%% (float first and last layers %.2f%%)\n", ep+1, loss, 100*acc, 100*fa)
+			if cfg.CkptPath != "" {
+				if err := ck.save(ep + 1); err != nil {
+					return err
+				}
+			}
 			return nil
 		},
 	}.run(ctx, train, log)
 	n.SetTrain(false)
+	if err == nil && start >= cfg.Epochs { // the checkpoint had every epoch
+		bk, err := n.Export()
+		if err != nil {
+			return 0, err
+		}
+		fa, _, err := n.FloatAccuracy(test)
+		if err != nil {
+			return 0, err
+		}
+		fmt.Fprintf(log, "float first and last layers: %.2f%%\n", 100*fa)
+		return BinaryAccuracy(bk, test)
+	}
 	return acc, err
 }
 

@@ -13,6 +13,7 @@ import (
 // batch, progress lines with an ETA.
 type ceLoop struct {
 	Epochs, Batch, N int
+	StartEpoch       int // epochs already done (a resumed run)
 	Sched            LRSchedule
 	Opt              *AdamW
 	Params           []*Param
@@ -28,8 +29,9 @@ type ceLoop struct {
 func (l ceLoop) run(ctx context.Context, data *Dataset, log io.Writer) error {
 	steps := l.Epochs * (l.N / l.Batch)
 	start := time.Now()
-	step := 0
-	for ep := 0; ep < l.Epochs; ep++ {
+	step := l.StartEpoch * (l.N / l.Batch)
+	first := step
+	for ep := l.StartEpoch; ep < l.Epochs; ep++ {
 		perm := l.Rand.Perm(l.N)
 		var sum float64
 		n := 0
@@ -64,9 +66,10 @@ func (l ceLoop) run(ctx context.Context, data *Dataset, log io.Writer) error {
 			n++
 			if step%100 == 0 {
 				el := time.Since(start)
-				eta := time.Duration(float64(el) / float64(step) * float64(steps-step))
+				done := step - first
+				eta := time.Duration(float64(el) / float64(done) * float64(steps-step))
 				fmt.Fprintf(log, "epoch %d step %d/%d loss %.4f  %.0f img/s  ETA %s\n", ep+1, step, steps, sum/float64(n),
-					float64(step*l.Batch)/el.Seconds(), eta.Round(time.Second))
+					float64(done*l.Batch)/el.Seconds(), eta.Round(time.Second))
 			}
 		}
 		if err := l.EndEpoch(ep, sum/float64(max(n, 1))); err != nil {

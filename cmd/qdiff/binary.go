@@ -34,6 +34,8 @@ func trainBinary(args []string) error {
 	fs.Float64Var(&cfg.CMIM, "cmim", 0, "weight of the CMIM contrastive loss (0: off)")
 	fs.Float64Var(&cfg.LONDON, "london", 0, "LONDON: share of the teacher's soft labels in the logit loss, in (0,1) (0: off)")
 	fs.StringVar(&out, "o", "", "write the exported network here (safetensors)")
+	fs.IntVar(&cfg.RecalBN, "recal-bn", 50, "recompute batch-norm statistics over this many training batches before each export (0: off)")
+	fs.StringVar(&cfg.CkptPath, "ckpt", "", "checkpoint after every epoch to this file, resuming from it when it exists")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,8 +66,8 @@ func trainBinary(args []string) error {
 }
 
 func checkBinaryCfg(cfg models.BinaryTrain) error {
-	if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Limit < 0 {
-		return fmt.Errorf("-epochs and -batch must be positive, -limit not negative")
+	if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Limit < 0 || cfg.RecalBN < 0 {
+		return fmt.Errorf("-epochs and -batch must be positive, -limit and -recal-bn not negative")
 	}
 	if cfg.LCR < 0 || cfg.CMIM < 0 || cfg.LONDON < 0 || cfg.LONDON >= 1 {
 		return fmt.Errorf("-lcr and -cmim must be >= 0, -london in [0, 1)")
