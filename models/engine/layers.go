@@ -107,40 +107,51 @@ func (c *Conv) apply(n *Net, x []float32, h, w int) ([]float32, int, int, error)
 		n.Observe(c.Name, x[:h*w*c.Cin], h, w)
 	}
 	sc := &n.scr
+	direct := c.KSize == 1 && c.Stride == 1
+	t0 := n.mark()
+	var err error
 	switch {
 	case n.Prec == FP32 || (c.Q8 == nil && c.Q4 == nil):
 		a := x
-		if !(c.KSize == 1 && c.Stride == 1) {
+		if !direct {
 			sc.col = grow(sc.col, s.M()*s.K())
 			if err := kernels.Im2colF32(s, x, sc.col); err != nil {
 				return nil, 0, 0, fmt.Errorf("%s: %w", c.Name, err)
 			}
 			a = sc.col
+			t0 = n.charge(OpIm2col, t0)
 		}
 		for i := 0; i < ho*wo; i++ {
 			copy(out[i*c.Cout:(i+1)*c.Cout], c.Bias)
 		}
-		if err := kernels.GemmF32(s.M(), c.Cout, s.K(), a, c.WF, out, true); err != nil {
-			return nil, 0, 0, fmt.Errorf("%s: %w", c.Name, err)
-		}
+		err = kernels.GemmF32(s.M(), c.Cout, s.K(), a, c.WF, out, true)
 	default:
 		sc.xq = grow(sc.xq, h*w*c.Cin)
 		if err := kernels.Quantize(x[:h*w*c.Cin], c.In.Scale, c.In.Zero, sc.xq); err != nil {
 			return nil, 0, 0, fmt.Errorf("%s: %w", c.Name, err)
 		}
-		sc.colQ = grow(sc.colQ, s.M()*s.K())
+		t0 = n.charge(OpQuant, t0)
+		a := sc.xq
+		if !direct {
+			sc.colQ = grow(sc.colQ, s.M()*s.K())
+			if err := kernels.Im2colI8(s, sc.xq, int8(c.In.Zero), sc.colQ); err != nil {
+				return nil, 0, 0, fmt.Errorf("%s: %w", c.Name, err)
+			}
+			a = sc.colQ
+			t0 = n.charge(OpIm2col, t0)
+		}
 		sc.acc = grow(sc.acc, s.M()*c.Cout)
 		e := &kernels.Epilogue{AScale: c.In.Scale, AZero: c.In.Zero, Bias: c.Bias}
-		var err error
 		if n.Prec == W4A8 && c.Q4 != nil {
-			err = kernels.ConvW4(s, sc.xq, c.Q4, e, sc.colQ, sc.acc, out, nil)
+			err = kernels.GemmW4(s.M(), a, c.Q4, e, sc.acc, out, nil)
 		} else {
-			err = kernels.ConvI8(s, sc.xq, c.Q8, e, sc.colQ, sc.acc, out, nil)
-		}
-		if err != nil {
-			return nil, 0, 0, fmt.Errorf("%s: %w", c.Name, err)
+			err = kernels.GemmI8(s.M(), a, c.Q8, e, sc.acc, out, nil)
 		}
 	}
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	n.charge(OpGemm, t0)
 	return out, ho, wo, nil
 }
 
@@ -151,16 +162,20 @@ type GN struct {
 }
 
 func (g *GN) apply(n *Net, x []float32, hw int) ([]float32, error) {
+	t0 := n.mark()
 	y := n.buf(len(x))
 	if err := kernels.GroupNormNHWC(hw, len(g.Gamma), g.Groups, 1e-5, x, g.Gamma, g.Beta, y); err != nil {
 		return nil, err
 	}
+	n.charge(OpGN, t0)
 	return y, nil
 }
 
 func (n *Net) silu(x []float32) []float32 {
+	t0 := n.mark()
 	y := n.buf(len(x))
 	kernels.SiLU(x, y)
+	n.charge(OpSiLU, t0)
 	return y
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/qdiff/qdiff/kernels"
 )
@@ -49,7 +50,9 @@ type Net struct {
 	// attention products, by layer name; calibration collects activations
 	// through it.
 	Observe func(name string, x []float32, h, w int)
-	scr     scratch
+	// Prof, if set, accumulates the time spent in each kind of work.
+	Prof *Profile
+	scr  scratch
 }
 
 // Convs lists every conv/linear layer in a fixed order.
@@ -91,6 +94,9 @@ func (n *Net) Forward(x []float32, t float64, label int) ([]float32, error) {
 		return nil, fmt.Errorf("engine: time step %v out of range", t)
 	}
 	n.scr.next = 0
+	if n.Prof != nil {
+		defer n.chargeRest(time.Now(), n.Prof.D)
+	}
 	e, _, _, err := n.TE1.apply(n, timeEmbedding(t, n.Cfg.TimeDim), 1, 1)
 	if err != nil {
 		return nil, err
@@ -217,6 +223,7 @@ func (a *Attn) apply(n *Net, x []float32, tokens int) ([]float32, error) {
 			v[ch*tokens+i] = qkv[i*3*c+2*c+ch] // V^T [C, tokens]
 		}
 	}
+	t0 := n.mark()
 	scale := float32(1 / math.Sqrt(float64(c)))
 	s := n.buf(tokens * tokens)
 	if n.Observe != nil {
@@ -242,6 +249,7 @@ func (a *Attn) apply(n *Net, x []float32, tokens int) ([]float32, error) {
 	if err := n.matmul(tokens, c, tokens, s, a.P, v, a.V, o); err != nil {
 		return nil, err
 	}
+	n.charge(OpAttn, t0)
 	y, _, _, err := a.Proj.apply(n, o, tokens, 1)
 	if err != nil {
 		return nil, err

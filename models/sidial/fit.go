@@ -36,7 +36,7 @@ func Fit(samples []Sample, maxAsked int, seed uint64) (*Model, error) {
 			}
 		}
 	}
-	m := &Model{LogYes: make([][Classes]float64, nq), LogNo: make([][Classes]float64, nq), }
+	m := &Model{LogYes: make([][Classes]float64, nq), LogNo: make([][Classes]float64, nq)}
 	for q := range yes {
 		for c := 0; c < Classes; c++ {
 			p := (yes[q][c] + 1) / (count[c] + 2)

@@ -104,7 +104,7 @@ func TestOcclusion_Mask(t *testing.T) {
 
 // twoQuestionModel: question 0 tells 0-4 from 5-9 exactly, the rest say nothing.
 func twoQuestionModel() *Model {
-	m := &Model{LogYes: make([][Classes]float64, len(Questions)), LogNo: make([][Classes]float64, len(Questions)), }
+	m := &Model{LogYes: make([][Classes]float64, len(Questions)), LogNo: make([][Classes]float64, len(Questions))}
 	for q := range m.LogYes {
 		for c := 0; c < Classes; c++ {
 			p := 0.5

@@ -4,6 +4,7 @@
 //	guest step MODEL SEED T TPREV LABEL GUIDANCE
 //	guest generate MODEL SEED DIGIT STEPS GUIDANCE
 //	guest time MODEL REPS
+//	guest profile MODEL REPS    (time per kind of work over REPS guided steps)
 //	guest classify MODEL        (binary classifier; 784-byte images on stdin)
 //	guest timeclassify MODEL BATCH REPS (nanoseconds per image)
 //
@@ -41,6 +42,9 @@ func run(args []string) error {
 	}
 	if len(args) == 3 && args[0] == "time" {
 		return timeSteps(args[1:])
+	}
+	if len(args) == 3 && args[0] == "profile" {
+		return profile(args[1:])
 	}
 	if len(args) == 4 && args[0] == "timeclassify" {
 		return timeClassify(args[1:])
@@ -146,6 +150,26 @@ func timeSteps(args []string) error {
 		return err
 	}
 	fmt.Println(ns)
+	return nil
+}
+
+func profile(args []string) error {
+	n, err := loadNet(args[0])
+	if err != nil {
+		return err
+	}
+	reps, err := strconv.Atoi(args[1])
+	if err != nil || reps < 1 {
+		return fmt.Errorf("bad REPS %q", args[1])
+	}
+	if _, err := engine.TimeSteps(n, 1); err != nil { // warm up
+		return err
+	}
+	n.Prof = new(engine.Profile)
+	if _, err := engine.TimeSteps(n, reps); err != nil {
+		return err
+	}
+	fmt.Print(n.Prof)
 	return nil
 }
 
