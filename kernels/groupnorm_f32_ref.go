@@ -23,24 +23,49 @@ func GroupNormNHWC(hw, c, groups int, eps float32, x, gamma, beta, y []float32) 
 	if len(gamma) != c || len(beta) != c {
 		return shapeErr(op, "gamma and beta need %d values", c)
 	}
-	cpg := c / groups
-	for g := 0; g < groups; g++ {
-		var s, ss float64
-		for p := 0; p < hw; p++ {
-			for _, v := range x[p*c+g*cpg : p*c+(g+1)*cpg] {
-				s += float64(v)
-				ss += float64(v) * float64(v)
-			}
-		}
-		n := float64(hw * cpg)
-		mean := s / n
-		r := float32(1 / math.Sqrt(math.Max(ss/n-mean*mean, 0)+float64(eps)))
-		m := float32(mean)
-		for p := 0; p < hw; p++ {
-			for ch := g * cpg; ch < (g+1)*cpg; ch++ {
-				y[p*c+ch] = float32(float32((x[p*c+ch]-m)*r)*gamma[ch]) + beta[ch]
-			}
+	groupNormFast(hw, c, groups, eps, x, gamma, beta, y)
+	return nil
+}
+
+var groupNormFast = groupNormRef
+
+// groupNormRef accumulates per-channel sums in float64 over the pixels
+// (in pixel order), adds them per group in channel order, then normalizes
+// each value as float32(float32((x-mean)*r)*gamma) + beta.
+func groupNormRef(hw, c, groups int, eps float32, x, gamma, beta, y []float32) {
+	m, r := groupStats(hw, c, groups, eps, x)
+	for p := 0; p < hw; p++ {
+		xr, yr := x[p*c:(p+1)*c], y[p*c:(p+1)*c]
+		for ch, v := range xr {
+			yr[ch] = float32(float32((v-m[ch])*r[ch])*gamma[ch]) + beta[ch]
 		}
 	}
-	return nil
+}
+
+// groupStats returns each channel's group mean and 1/sqrt(var+eps).
+func groupStats(hw, c, groups int, eps float32, x []float32) (mean, rstd []float32) {
+	s, ss := make([]float64, c), make([]float64, c)
+	for p := 0; p < hw; p++ {
+		for ch, v := range x[p*c : (p+1)*c] {
+			f := float64(v)
+			s[ch] += f
+			ss[ch] += f * f
+		}
+	}
+	cpg := c / groups
+	mean, rstd = make([]float32, c), make([]float32, c)
+	for g := 0; g < groups; g++ {
+		var gs, gss float64
+		for ch := g * cpg; ch < (g+1)*cpg; ch++ {
+			gs += s[ch]
+			gss += ss[ch]
+		}
+		n := float64(hw * cpg)
+		mu := gs / n
+		r := float32(1 / math.Sqrt(math.Max(gss/n-mu*mu, 0)+float64(eps)))
+		for ch := g * cpg; ch < (g+1)*cpg; ch++ {
+			mean[ch], rstd[ch] = float32(mu), r
+		}
+	}
+	return mean, rstd
 }

@@ -45,6 +45,9 @@ const (
 	TolGemmF32 = 1e-5 // summation order differs between variants
 	TolSiLU    = 0    // exact: the reference computes ExpF32 operation for operation
 	TolAdd     = 0    // exact: one IEEE add
+	// TolGroupNorm is 0: variants share the float64 statistics and repeat
+	// the reference's float32 operations in order.
+	TolGroupNorm = 0
 )
 
 // Table lists every kernel op.
@@ -73,6 +76,10 @@ var Table = []Op{
 		Gen:   genConvU8, Random: func(r *rand.Rand) []int {
 			return []int{1 + r.IntN(30), 1 + r.IntN(30), 1 + r.IntN(64), 1 + 2*r.IntN(2)}
 		}},
+	{Name: "groupnorm_f32", Dims: []string{"HW", "Groups", "PerGroup"}, Tile: []int{1, 1, 4}, Tol: TolGroupNorm,
+		Bench: [][]int{{784, 8, 4}, {196, 8, 8}},
+		Ops:   func(d []int) float64 { return 6 * float64(d[0]*d[1]*d[2]) },
+		Gen:   genGroupNorm, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(50), 1 + r.IntN(8), 1 + r.IntN(17)} }},
 	{Name: "silu_f32", Dims: []string{"N"}, Tile: []int{4}, Tol: TolSiLU,
 		Bench: [][]int{{25088}}, Ops: func(d []int) float64 { return float64(d[0]) },
 		Gen: genSiLU, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(100)} }},
@@ -360,6 +367,23 @@ func genConvU8(r *rand.Rand, d []int) Case {
 		}
 		return v
 	}}
+}
+
+func genGroupNorm(r *rand.Rand, d []int) Case {
+	hw, g, c := d[0], d[1], d[1]*d[2]
+	x := randF32(r, hw*c, 3)
+	for i := range x {
+		x[i] += 1.5 // a mean away from 0
+	}
+	gamma, beta := randF32(r, c, 1), randF32(r, c, 1)
+	y := make([]float32, len(x))
+	return Case{Run: func(fast bool) {
+		if fast {
+			groupNormFast(hw, c, g, 1e-5, x, gamma, beta, y)
+		} else {
+			groupNormRef(hw, c, g, 1e-5, x, gamma, beta, y)
+		}
+	}, Out: func() []float64 { return f32s(y) }}
 }
 
 func genSiLU(r *rand.Rand, d []int) Case {
