@@ -71,11 +71,17 @@ func im2col[E any](s ConvShape, c int, x []E, pad E, col []E) {
 	for oy := 0; oy < ho; oy++ {
 		for ox := 0; ox < wo; ox++ {
 			row := col[(oy*wo+ox)*kk : (oy*wo+ox+1)*kk]
+			ix0 := ox*s.Stride - p
 			for kh := 0; kh < k; kh++ {
 				iy := oy*s.Stride + kh - p
+				seg := row[kh*k*c : (kh+1)*k*c]
+				if iy >= 0 && iy < s.H && ix0 >= 0 && ix0+k <= s.W {
+					copy(seg, x[(iy*s.W+ix0)*c:(iy*s.W+ix0+k)*c]) // the k taps are adjacent
+					continue
+				}
 				for kw := 0; kw < k; kw++ {
-					ix := ox*s.Stride + kw - p
-					dst := row[(kh*k+kw)*c : (kh*k+kw+1)*c]
+					ix := ix0 + kw
+					dst := seg[kw*c : (kw+1)*c]
 					if iy < 0 || iy >= s.H || ix < 0 || ix >= s.W {
 						for i := range dst {
 							dst[i] = pad

@@ -57,6 +57,10 @@ func (e *Epilogue) apply(m, n int, acc []int32, scale []float32, colSum []int32,
 	for j := range sc {
 		sc[j] = float32(e.AScale * scale[j])
 	}
+	if outQ == nil && e.Bias != nil && n%4 == 0 {
+		epilogueF32Fast(m, n, acc, e.AZero, colSum, sc, e.Bias, outF)
+		return
+	}
 	var inv float32
 	if outQ != nil {
 		inv = 1 / e.OutScale
@@ -92,3 +96,18 @@ func (e *Epilogue) check(op string, m, n int, outF []float32, outQ []int8) error
 	}
 	return needLen(op, "output", len(outQ), m*n)
 }
+
+// epilogueF32Ref is the float-output epilogue with a bias:
+// y[i,j] = float32(acc[i,j] - zero*colSum[j]) * sc[j] + bias[j]
+func epilogueF32Ref(m, n int, acc []int32, zero int32, colSum []int32, sc, bias, out []float32) {
+	for i := 0; i < m; i++ {
+		row, o := acc[i*n:(i+1)*n], out[i*n:(i+1)*n]
+		for j, a := range row {
+			o[j] = float32(float32(a-zero*colSum[j])*sc[j]) + bias[j]
+		}
+	}
+}
+
+// epilogueF32Fast is the float-output epilogue; SIMD variants replace it
+// (n is a multiple of 4 when it is called).
+var epilogueF32Fast = epilogueF32Ref

@@ -80,13 +80,17 @@ var Table = []Op{
 		Bench: [][]int{{784, 8, 4}, {196, 8, 8}},
 		Ops:   func(d []int) float64 { return 6 * float64(d[0]*d[1]*d[2]) },
 		Gen:   genGroupNorm, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(50), 1 + r.IntN(8), 1 + r.IntN(17)} }},
+	{Name: "epilogue_i8", Dims: []string{"M", "N"}, Tile: []int{1, 4},
+		Bench: [][]int{{784, 32}, {196, 64}},
+		Ops:   func(d []int) float64 { return 3 * float64(d[0]*d[1]) },
+		Gen:   genEpilogue, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(20), 4 * (1 + r.IntN(20))} }},
 	{Name: "silu_f32", Dims: []string{"N"}, Tile: []int{4}, Tol: TolSiLU,
 		Bench: [][]int{{25088}}, Ops: func(d []int) float64 { return float64(d[0]) },
 		Gen: genSiLU, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(100)} }},
 	{Name: "add_f32", Dims: []string{"N"}, Tile: []int{4}, Tol: TolAdd,
 		Bench: [][]int{{25088}}, Ops: func(d []int) float64 { return float64(d[0]) },
 		Gen: genAdd, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(100)} }},
-	{Name: "quant_f32", Dims: []string{"N"}, Tile: []int{4},
+	{Name: "quant_f32", Dims: []string{"N"}, Tile: []int{16},
 		Bench: [][]int{{25088}}, Ops: func(d []int) float64 { return float64(d[0]) },
 		Gen: genQuant, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(100)} }},
 }
@@ -384,6 +388,30 @@ func genGroupNorm(r *rand.Rand, d []int) Case {
 			groupNormRef(hw, c, g, 1e-5, x, gamma, beta, y)
 		}
 	}, Out: func() []float64 { return f32s(y) }}
+}
+
+func genEpilogue(r *rand.Rand, d []int) Case {
+	m, n := d[0], d[1]&^3 // the fast path takes whole vectors of channels
+	if n == 0 {
+		n = 4
+	}
+	acc := make([]int32, m*n)
+	for i := range acc {
+		acc[i] = int32(r.IntN(1<<21) - 1<<20)
+	}
+	colSum := make([]int32, n)
+	for i := range colSum {
+		colSum[i] = int32(r.IntN(20001) - 10000)
+	}
+	sc, bias := randF32(r, n, 1e-3), randF32(r, n, 1)
+	out := make([]float32, m*n)
+	return Case{Run: func(fast bool) {
+		if fast {
+			epilogueF32Fast(m, n, acc, -7, colSum, sc, bias, out)
+		} else {
+			epilogueF32Ref(m, n, acc, -7, colSum, sc, bias, out)
+		}
+	}, Out: func() []float64 { return f32s(out) }}
 }
 
 func genSiLU(r *rand.Rand, d []int) Case {
