@@ -29,11 +29,10 @@ func GroupNormNHWC(hw, c, groups int, eps float32, x, gamma, beta, y []float32) 
 
 var groupNormFast = groupNormRef
 
-// groupNormRef accumulates per-channel sums in float64 over the pixels
-// (in pixel order), adds them per group in channel order, then normalizes
+// groupNormRef gathers the statistics with groupStats, then normalizes
 // each value as float32(float32((x-mean)*r)*gamma) + beta.
 func groupNormRef(hw, c, groups int, eps float32, x, gamma, beta, y []float32) {
-	m, r := groupStats(hw, c, groups, eps, x)
+	m, r := groupStats(hw, c, groups, eps, x, chanSumsRef)
 	for p := 0; p < hw; p++ {
 		xr, yr := x[p*c:(p+1)*c], y[p*c:(p+1)*c]
 		for ch, v := range xr {
@@ -42,16 +41,32 @@ func groupNormRef(hw, c, groups int, eps float32, x, gamma, beta, y []float32) {
 	}
 }
 
-// groupStats returns each channel's group mean and 1/sqrt(var+eps).
-func groupStats(hw, c, groups int, eps float32, x []float32) (mean, rstd []float32) {
-	s, ss := make([]float64, c), make([]float64, c)
-	for p := 0; p < hw; p++ {
-		for ch, v := range x[p*c : (p+1)*c] {
-			f := float64(v)
-			s[ch] += f
-			ss[ch] += f * f
+// gnChunk is the number of pixels whose values and squares a channel sums
+// in float32 before the sum joins the float64 total (so that SIMD variants
+// keep channels in lanes and still match the reference exactly).
+const gnChunk = 16
+
+// chanSumsRef adds into s and ss, per channel, the float32 sums of x and
+// of x*x over chunks of gnChunk pixels, converted to float64.
+func chanSumsRef(hw, c int, x []float32, s, ss []float64) {
+	for p0 := 0; p0 < hw; p0 += gnChunk {
+		for ch := 0; ch < c; ch++ {
+			var a, q float32
+			for p := p0; p < min(hw, p0+gnChunk); p++ {
+				v := x[p*c+ch]
+				a += v
+				q += v * v
+			}
+			s[ch] += float64(a)
+			ss[ch] += float64(q)
 		}
 	}
+}
+
+// groupStats returns each channel's group mean and 1/sqrt(var+eps).
+func groupStats(hw, c, groups int, eps float32, x []float32, sums func(hw, c int, x []float32, s, ss []float64)) (mean, rstd []float32) {
+	s, ss := make([]float64, c), make([]float64, c)
+	sums(hw, c, x, s, ss)
 	cpg := c / groups
 	mean, rstd = make([]float32, c), make([]float32, c)
 	for g := 0; g < groups; g++ {
