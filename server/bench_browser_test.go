@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -72,8 +73,16 @@ func BenchmarkBrowser(b *testing.B) {
 			fmt.Printf("W8A8 DDIM 10, 8 images, %d worker(s): %.2f images/s\n", w, ips)
 			b.ReportMetric(ips, fmt.Sprintf("img/s-%dworkers", w))
 		}
-		first := median3(func() float64 { return run("precision=w8a8&n=1&steps=20&seed=7&workers=1")["sinceLoad"].(float64) })
+		var phases []string
+		first := median3(func() float64 {
+			d := run("precision=w8a8&n=1&steps=20&seed=7&workers=1")
+			ph, _ := d["phases"].(map[string]any)
+			phases = append(phases, fmt.Sprintf("start %.2f, weights read %.2f, worker ready %.2f, models loaded %.2f, done %.2f",
+				ph["start"], ph["weights"], ph["workers"], ph["loaded"], d["sinceLoad"]))
+			return d["sinceLoad"].(float64)
+		})
 		fmt.Printf("navigation to first finished W8A8 image (DDIM 20, warm cache): %.2f s\n", first)
+		fmt.Printf("  phases (s since navigation) of the three runs:\n  %s\n", strings.Join(phases, "\n  "))
 		b.ReportMetric(first, "s-first-image")
 		fmt.Println("\n| kernel in Chromium (worker) | shape | GOPS |\n|---|---|---|")
 		for _, name := range []string{"gemm_i8", "gemm_w4", "gemm_b1", "gemm_f32"} {

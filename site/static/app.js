@@ -250,17 +250,21 @@
     const progress = $('progress');
     progress.value = 0;
     const t0 = performance.now();
+    const phases = { start: t0 / 1000 };
     try {
+      const ws = pool(); // workers compile the wasm while the weights are read
       const bufs = {};
       for (const p of precs) bufs[p] = await weights(p);
-      const ws = pool();
+      phases.weights = performance.now() / 1000;
       await Promise.all(ws.map((x) => x.ready));
+      phases.workers = performance.now() / 1000;
       await Promise.all(ws.map(async (x) => {
         for (const key of precs) {
           if (!x.loaded.has(key)) { await call(x, { type: 'load', key, bytes: bufs[key].slice(0) }); x.loaded.add(key); }
         }
         await loadClassifier(x);
       }));
+      phases.loaded = performance.now() / 1000;
       const jobs = [];
       for (let i = 0; i < o.n; i++) for (const key of precs) jobs.push({ i, key });
       let stepsDone = 0;
@@ -300,7 +304,7 @@
       const avg = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
       $('t-step').textContent = `${avg.toFixed(1)} ms (${o.precision.toUpperCase()})`;
       $('t-ips').textContent = (o.n / secs).toFixed(2);
-      window.qdiff.done = { ok: true, seconds: secs, msPerStep: avg, sinceLoad: performance.now() / 1000 };
+      window.qdiff.done = { ok: true, seconds: secs, msPerStep: avg, sinceLoad: performance.now() / 1000, phases };
     } catch (e) {
       if (runId === state.runId) {
         showError(`Generation failed: ${e.message}`);
