@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -40,10 +44,15 @@ func BenchmarkBrowser(b *testing.B) {
 		models[p] = f
 	}
 	out := filepath.Join(b.TempDir(), "dist")
-	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: models}); err != nil {
+	// as `make site` builds it: classifier, dialog, brotli 11
+	opt := site.BuildOptions{Out: out, Models: models, Brotli: 11,
+		Classifier: "../models/zoo/bnet.safetensors", Dialog: "../models/zoo/dialog-bnet.safetensors"}
+	if _, err := site.Build(context.Background(), opt); err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(New(os.DirFS(out), log.New(io.Discard, "", 0)))
+	h := New(os.DirFS(out), log.New(io.Discard, "", 0))
+	cold := coldVisit(b, h)
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	ctx, _ := browser(b)
 	run := func(query string) map[string]any {
@@ -57,6 +66,11 @@ func BenchmarkBrowser(b *testing.B) {
 		return done
 	}
 	for b.Loop() {
+		fmt.Printf("cold first visit over HTTPS (W8A8, one image), response bytes as sent: %d (%d requests)\n\n", cold.bytes, cold.requests)
+		b.ReportMetric(float64(cold.bytes), "bytes-cold-visit")
+		if testing.Verbose() {
+			fmt.Println(strings.Join(cold.log, "\n"))
+		}
 		fmt.Println("| Chromium (headless, 1 worker, median of 3) | ms per guided DDIM step |")
 		fmt.Println("|---|---|")
 		step := map[string]float64{}
@@ -116,4 +130,59 @@ func median3(f func() float64) float64 {
 	v := []float64{f(), f(), f()}
 	slices.Sort(v)
 	return v[1]
+}
+
+type coldResult struct {
+	bytes, requests int64
+	log             []string
+}
+
+// coldVisit opens the page in a fresh browser profile over HTTPS (where
+// Chromium asks for brotli) with the default settings, generates one W8A8
+// image, and counts the response bytes the server wrote (bodies as sent,
+// compressed; headers not counted).
+func coldVisit(b *testing.B, h http.Handler) coldResult {
+	var bytes, reqs atomic.Int64
+	var mu sync.Mutex
+	var lines []string
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reqs.Add(1)
+		var n atomic.Int64
+		cw := countingWriter{w, &n}
+		h.ServeHTTP(cw, r)
+		bytes.Add(n.Load())
+		mu.Lock()
+		lines = append(lines, fmt.Sprintf("%s %s %s: %d bytes", r.Method, r.URL.Path, w.Header().Get("Content-Encoding"), n.Load()))
+		mu.Unlock()
+	}))
+	srv.StartTLS()
+	defer srv.Close()
+	ctx, _ := browser(b, chromedp.Flag("ignore-certificate-errors", true))
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?precision=w8a8&n=1&steps=10&autostart=1")); err != nil {
+		b.Fatal(err)
+	}
+	if d, err := waitDone(ctx); err != nil || d["ok"] != true {
+		b.Fatalf("cold visit: %v %v", d, err)
+	}
+	time.Sleep(time.Second) // late requests, if any
+	mu.Lock()
+	defer mu.Unlock()
+	return coldResult{bytes.Load(), reqs.Load(), lines}
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func (c countingWriter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }

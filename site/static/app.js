@@ -87,8 +87,18 @@
     return fetchModel(m, `${precision.toUpperCase()} weights`);
   }
 
-  async function fetchModel(m, what) {
-    if (weightCache.has(m.url)) return weightCache.get(m.url);
+  // fetchModel returns the verified bytes of m, fetching them once even
+  // when several workers ask at the same time (a failure is not kept).
+  function fetchModel(m, what) {
+    if (!weightCache.has(m.url)) {
+      const p = readModel(m, what);
+      weightCache.set(m.url, p);
+      p.catch(() => weightCache.delete(m.url));
+    }
+    return weightCache.get(m.url);
+  }
+
+  async function readModel(m, what) {
     const url = new URL(m.url, location.href).href;
     let cache = null;
     try { cache = await caches.open('qdiff-weights-v1'); } catch (_) { /* no Cache API (file:// or private mode) */ }
@@ -123,7 +133,6 @@
       throw new Error(`cached ${what} failed their sha256 check; reload the page`);
     }
     $('t-bytes').textContent = `${(state.bytesDownloaded / 1e6).toFixed(2)} MB`;
-    weightCache.set(m.url, buf);
     return buf;
   }
 
@@ -136,15 +145,24 @@
     return true;
   }
 
+  // compiled: the wasm, fetched and compiled once for every worker (a
+  // compiled module can be posted to workers; each fetching it would
+  // download it again when they start together).
+  let wasmModule = null;
+  function compiled() {
+    if (!wasmModule) wasmModule = WebAssembly.compileStreaming(fetch(new URL(manifest.wasm, location.href).href));
+    return wasmModule;
+  }
+
   function startWorker() {
     const w = new Worker(manifest.worker);
-    const wasm = new URL(manifest.wasm, location.href).href;
     const wasmExec = new URL(manifest.wasmExec, location.href).href;
     const ready = new Promise((resolve, reject) => {
       w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.error)));
       w.onerror = (e) => reject(new Error(e.message || 'worker failed to start'));
+      compiled().then((module) => w.postMessage({ type: 'init', module, wasmExec }),
+        (e) => reject(new Error(`the wasm program did not compile: ${e.message}`)));
     });
-    w.postMessage({ type: 'init', wasm, wasmExec });
     return { w, ready, loaded: new Set() };
   }
 

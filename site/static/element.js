@@ -11,7 +11,7 @@
   const script = document.currentScript;
   const base = new URL('.', script ? script.src : location.href);
   const crossOrigin = base.origin !== location.origin;
-  const shared = { manifest: null, workers: [], idle: [], queue: [], bytes: new Map() };
+  const shared = { manifest: null, module: null, workers: [], idle: [], queue: [], bytes: new Map() };
 
   function manifest() {
     if (!shared.manifest) {
@@ -62,7 +62,9 @@
       w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.error)));
       w.onerror = (e) => reject(new Error(e.message || 'qdiff worker failed to start'));
     });
-    w.postMessage({ type: 'init', wasm: abs(man.wasm), wasmExec: abs(man.wasmExec) });
+    if (!shared.module) shared.module = WebAssembly.compileStreaming(fetch(abs(man.wasm))); // once for every worker
+    shared.module.then((module) => w.postMessage({ type: 'init', module, wasmExec: abs(man.wasmExec) }),
+      () => w.postMessage({ type: 'init', wasm: abs(man.wasm), wasmExec: abs(man.wasmExec) }));
     return x;
   }
 

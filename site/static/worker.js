@@ -8,8 +8,11 @@ self.onmessage = async (e) => {
       importScripts(m.wasmExec);
       const go = new Go();
       goReady = new Promise((resolve) => { self.qdiffReady = resolve; });
-      const res = await WebAssembly.instantiateStreaming(fetch(m.wasm), go.importObject);
-      go.run(res.instance);
+      // the page posts the compiled module; a URL is fetched here
+      const instance = m.module
+        ? await WebAssembly.instantiate(m.module, go.importObject)
+        : (await WebAssembly.instantiateStreaming(fetch(m.wasm), go.importObject)).instance;
+      go.run(instance);
       await goReady;
       postMessage({ type: 'ready' });
     } else if (m.type === 'load') {
