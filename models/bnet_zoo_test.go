@@ -39,14 +39,7 @@ func TestZoo_BinaryAccuracy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := MNISTDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := LoadMNIST(dir, "t10k")
-	if err != nil {
-		t.Fatal(err)
-	}
+	test := mnistTest(t)
 	native, err := BinaryAccuracy(bk, test)
 	if err != nil {
 		t.Fatal(err)

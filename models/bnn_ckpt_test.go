@@ -15,16 +15,8 @@ func TestTrainBinary_Resume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains for a few seconds")
 	}
-	dir, err := MNISTDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := LoadMNIST(dir, "t10k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	train := &Dataset{N: 256, Rows: 28, Cols: 28, Pixels: test.Pixels[:256*784], Labels: test.Labels[:256]}
-	held := &Dataset{N: 100, Rows: 28, Cols: 28, Pixels: test.Pixels[2000*784 : 2100*784], Labels: test.Labels[2000:2100]}
+	test := mnistTest(t)
+	train, held := firstN(test, 0, 256), firstN(test, 2000, 100)
 	cfg := BinaryTrain{Epochs: 2, Batch: 32, LR: 3e-3, Seed: 2, RecalBN: 2}
 
 	whole := NewBinaryNet(2)

@@ -68,16 +68,8 @@ func TestBinaryNet_Export(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains for a few seconds")
 	}
-	dir, err := MNISTDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := LoadMNIST(dir, "t10k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	train := &Dataset{N: 1024, Rows: 28, Cols: 28, Pixels: test.Pixels[:1024*784], Labels: test.Labels[:1024]}
-	held := &Dataset{N: 300, Rows: 28, Cols: 28, Pixels: test.Pixels[2000*784 : 2300*784], Labels: test.Labels[2000:2300]}
+	test := mnistTest(t)
+	train, held := firstN(test, 0, 1024), firstN(test, 2000, 300)
 	n := NewBinaryNet(1)
 	acc, err := TrainBinary(context.Background(), n, BinaryTrain{Epochs: 2, Batch: 64, LR: 3e-3, Seed: 1}, train, held, io.Discard)
 	if err != nil {

@@ -163,13 +163,16 @@ func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test
 		Forward: n.Forward, Backward: backward, AfterUpdate: n.ClipLatent, Extra: reg,
 		EndEpoch: func(ep int, loss float64) error {
 			defer n.SetTrain(true)
-			if cfg.RecalBN > 0 {
+			kernelAcc := func() (err error) {
 				n.SetTrain(false)
 				bk, err := n.Export()
-				if err != nil {
-					return err
+				if err == nil {
+					acc, err = BinaryAccuracy(bk, test)
 				}
-				if acc, err = BinaryAccuracy(bk, test); err != nil {
+				return err
+			}
+			if cfg.RecalBN > 0 {
+				if err := kernelAcc(); err != nil {
 					return err
 				}
 				fmt.Fprintf(log, "epoch %d: test accuracy with the running batch-norm statistics %.2f%%\n", ep+1, 100*acc)
@@ -177,12 +180,7 @@ func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test
 					return err
 				}
 			}
-			n.SetTrain(false)
-			bk, err := n.Export()
-			if err != nil {
-				return err
-			}
-			if acc, err = BinaryAccuracy(bk, test); err != nil {
+			if err := kernelAcc(); err != nil {
 				return err
 			}
 			fa, _, err := n.FloatAccuracy(test)

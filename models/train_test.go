@@ -14,15 +14,7 @@ func TestTrainer_LossFalls(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains for a few seconds")
 	}
-	dir, err := MNISTDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	full, err := LoadMNIST(dir, "t10k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := &Dataset{N: 16, Rows: 28, Cols: 28, Pixels: full.Pixels[:16*784], Labels: full.Labels[:16]}
+	data := firstN(mnistTest(t), 0, 16)
 	cfg := DefaultTrain
 	cfg.Batch, cfg.Steps, cfg.Warmup, cfg.LR = 8, 30, 3, 2e-3
 	cfg.CkptPath = filepath.Join(t.TempDir(), "c.safetensors")

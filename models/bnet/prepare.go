@@ -87,25 +87,24 @@ func firstThreshold(wscale, bias, thr float32, flip bool) (s, t int32) {
 		return 1, hi + 1 // always -1
 	case !nl && !nh:
 		return 1, lo // never
-	case nl: // -1 below the boundary: find the smallest v with +1
-		for hi-lo > 1 {
-			mid := lo + (hi-lo)/2
-			if neg(mid) {
-				lo = mid
-			} else {
-				hi = mid
-			}
-		}
-		return 1, hi
-	default: // -1 above: find the largest v with +1; -1 when -v < -that
-		for hi-lo > 1 {
-			mid := lo + (hi-lo)/2
-			if neg(mid) {
-				hi = mid
-			} else {
-				lo = mid
-			}
-		}
-		return -1, -lo
+	case nl: // -1 below the boundary: +1 from the first v that is not -1
+		return 1, flipPoint(lo, hi, neg)
+	default: // -1 above: -1 when v >= the flip point, i.e. -v < -(flip-1)
+		return -1, -(flipPoint(lo, hi, neg) - 1)
 	}
+}
+
+// flipPoint returns the smallest v in (lo, hi] where f(v) differs from
+// f(lo), for f monotone on [lo, hi] with f(lo) != f(hi).
+func flipPoint(lo, hi int32, f func(int32) bool) int32 {
+	at := f(lo)
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if f(mid) == at {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
 }

@@ -136,14 +136,23 @@ func generate(args []string) error {
 	return err
 }
 
-func timeSteps(args []string) error {
+// netAndReps reads MODEL REPS.
+func netAndReps(args []string) (*engine.Net, int, error) {
 	n, err := loadNet(args[0])
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	reps, err := strconv.Atoi(args[1])
 	if err != nil || reps < 1 {
-		return fmt.Errorf("bad REPS %q", args[1])
+		return nil, 0, fmt.Errorf("bad REPS %q", args[1])
+	}
+	return n, reps, nil
+}
+
+func timeSteps(args []string) error {
+	n, reps, err := netAndReps(args)
+	if err != nil {
+		return err
 	}
 	ns, err := engine.TimeSteps(n, reps)
 	if err != nil {
@@ -154,13 +163,9 @@ func timeSteps(args []string) error {
 }
 
 func profile(args []string) error {
-	n, err := loadNet(args[0])
+	n, reps, err := netAndReps(args)
 	if err != nil {
 		return err
-	}
-	reps, err := strconv.Atoi(args[1])
-	if err != nil || reps < 1 {
-		return fmt.Errorf("bad REPS %q", args[1])
 	}
 	if _, err := engine.TimeSteps(n, 1); err != nil { // warm up
 		return err
