@@ -10,7 +10,7 @@ export GOEXPERIMENT := simd
 BUILD := $(CURDIR)/build
 export QDIFF_BUILD := $(BUILD)
 
-.PHONY: help demo site docs-images evaluate screenshots bench-browser test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
+.PHONY: help demo site docs-images evaluate screenshots bench-browser profile test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -59,6 +59,10 @@ bench: ## kernel GOPS table (native, wazero SIMD and no-SIMD), GEMM threads, ste
 
 bench-browser: ## headless Chromium: ms per step per precision, images/s with 1 and 2 workers, first image, kernel GOPS
 	go test -run '^$$' -bench Browser -benchtime 1x ./server
+
+profile: $(BUILD)/wazero-run ## where a W8A8 guided step's time goes under wazero, per kind of work (PROFILE_MODEL, PROFILE_REPS)
+	GOOS=wasip1 GOARCH=wasm go build -o $(BUILD)/engine-guest-simd.wasm ./models/engine/guest
+	$(BUILD)/wazero-run $(BUILD)/engine-guest-simd.wasm profile $(or $(PROFILE_MODEL),models/zoo/unet.w8a8.safetensors) $(or $(PROFILE_REPS),5)
 
 train-diffusion: ## train the FP U-Net on MNIST, resuming from models/checkpoints/
 	go run ./cmd/qdiff train-diffusion
