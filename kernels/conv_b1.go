@@ -45,7 +45,7 @@ func ConvB1Sign(s ConvShape, x []uint64, w *B1Matrix, th *Threshold, out []uint6
 	}
 	if convB1Fast && s.Cin <= B1WordBits {
 		sg, tt := th.linear()
-		convB1SignFast(s, x, w.Data, sg, tt, out)
+		convB1SignDirect(s, x, w.Data, sg, tt, out)
 		return nil
 	}
 	acc := make([]int32, s.M()*s.Cout)

@@ -105,9 +105,6 @@ func gatherTaps(s ConvShape, x []uint64, oy, ox, p, k int, g []uint64, taps []in
 // kernel table's reference run switches it off.
 var convB1Fast = true
 
-// convB1SignFast is the direct signed convolution; SIMD variants replace it.
-var convB1SignFast = convB1SignDirect
-
 // convB1 computes ConvB1's int32 dot products into out.
 func convB1(s ConvShape, x []uint64, w *B1Matrix, out []int32) {
 	if convB1Fast && s.Cin <= B1WordBits {
