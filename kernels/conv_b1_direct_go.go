@@ -2,50 +2,15 @@ package kernels
 
 import "math/bits"
 
-// convB1Direct is ConvB1 without im2col for images of at most 64 channels
-// (one word a pixel): each output pixel XORs its KSize*KSize neighbours'
-// words with each channel's weight words and counts only the taps inside
-// the image, so no padding correction follows. Plain Go: popcount is one
-// instruction natively and in wasm, and the gather is what im2col cost.
-// out[Ho*Wo, Cout] = sum over valid taps of (Cin - 2*popcount(x XOR w))
-func convB1Direct(s ConvShape, x, w []uint64, out []int32) {
-	ho, wo := s.Out()
-	p, k, n := s.Pad(), s.KSize, s.Cout
-	kk := k * k
-	cin := int32(s.Cin)
-	g := make([]uint64, kk)
-	taps := make([]int, 0, kk)
-	for oy := 0; oy < ho; oy++ {
-		for ox := 0; ox < wo; ox++ {
-			taps = gatherTaps(s, x, oy, ox, p, k, g, taps)
-			row := out[(oy*wo+ox)*n : (oy*wo+ox+1)*n]
-			if len(taps) == 9 && kk == 9 {
-				g0, g1, g2, g3, g4, g5, g6, g7, g8 := g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8]
-				for j := range row {
-					wr := w[j*9 : j*9+9 : j*9+9]
-					pc := bits.OnesCount64(g0^wr[0]) + bits.OnesCount64(g1^wr[1]) + bits.OnesCount64(g2^wr[2]) +
-						bits.OnesCount64(g3^wr[3]) + bits.OnesCount64(g4^wr[4]) + bits.OnesCount64(g5^wr[5]) +
-						bits.OnesCount64(g6^wr[6]) + bits.OnesCount64(g7^wr[7]) + bits.OnesCount64(g8^wr[8])
-					row[j] = 9*cin - 2*int32(pc)
-				}
-				continue
-			}
-			valid := int32(len(taps)) * cin
-			for j := range row {
-				wr := w[j*kk : (j+1)*kk]
-				pc := 0
-				for _, t := range taps {
-					pc += bits.OnesCount64(g[t] ^ wr[t])
-				}
-				row[j] = valid - 2*int32(pc)
-			}
-		}
-	}
-}
-
-// convB1SignDirect is convB1Direct with the thresholds applied as each
-// dot product is formed, writing packed signs [Ho*Wo, B1Words(Cout)]
-// instead of int32s. sg and tt come from Threshold.linear.
+// convB1SignDirect is ConvB1Sign without im2col for images of at most 64
+// channels (one word a pixel): each output pixel XORs its KSize*KSize
+// neighbours' words with each channel's weight words, counts only the taps
+// inside the image (so no padding correction follows) and applies the
+// channel's threshold as the dot product forms, writing packed signs
+// [Ho*Wo, B1Words(Cout)]. Plain Go: popcount is one instruction natively
+// and in wasm, and the gather is what im2col cost. sg and tt come from
+// Threshold.linear.
+// dot = sum over valid taps of (Cin - 2*popcount(x XOR w)); bit j = (sg[j]*dot < tt[j])
 func convB1SignDirect(s ConvShape, x, w []uint64, sg, tt []int64, out []uint64) {
 	ho, wo := s.Out()
 	p, k, n := s.Pad(), s.KSize, s.Cout
@@ -101,16 +66,12 @@ func gatherTaps(s ConvShape, x []uint64, oy, ox, p, k int, g []uint64, taps []in
 	return taps
 }
 
-// convB1Fast selects the direct convolution where it applies; the
+// convB1Fast selects the direct signed convolution where it applies; the
 // kernel table's reference run switches it off.
 var convB1Fast = true
 
-// convB1 computes ConvB1's int32 dot products into out.
+// convB1 computes ConvB1's int32 dot products into out through im2col.
 func convB1(s ConvShape, x []uint64, w *B1Matrix, out []int32) {
-	if convB1Fast && s.Cin <= B1WordBits {
-		convB1Direct(s, x, w.Data, out)
-		return
-	}
 	col := make([]uint64, s.M()*w.Words)
 	im2col(s, B1Words(s.Cin), x, 0, col) // padded pixels: clear bits, +1
 	gemmB1Fast(s.M(), w.N, w.Words, int32(w.K), col, w.Data, out)

@@ -9,79 +9,18 @@ func init() {
 	addVariant("conv_u8", "wasm")
 }
 
-// convU8SignWasm keeps four output channels per i32x4 lane group: each tap
-// broadcasts one pixel (0 outside the image: zero padding adds nothing)
-// and multiplies the tap's weights of every channel. The comparisons
-// become bits by ANDing each group's all-ones lanes with their bit values
-// and ORing the lanes. Channel counts that are not a multiple of 4, or
-// kernels other than 3x3, run the reference.
+// convU8SignWasm runs 32 output channels (the binary network's first
+// layer) in eight i32x4 accumulators held in locals: each tap broadcasts
+// one pixel and multiplies the tap's weights of every channel; pixels
+// outside the image or zero add nothing. The comparisons become bits by
+// ANDing each group's all-ones lanes with their bit values and ORing the
+// lanes. Other shapes run the reference.
 // out[p] bit n = (sum_tap w[n,tap]*x[p+tap] < thr[n])
 func convU8SignWasm(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64) {
-	if s.KSize != 3 || s.Cout%4 != 0 {
+	if s.KSize != 3 || s.Cout != 32 {
 		convU8SignRef(s, x, w, thr, out)
 		return
 	}
-	if s.Cout == 32 {
-		convU8Sign32(s, x, w, thr, out)
-		return
-	}
-	groups := s.Cout / 4
-	wt := make([]int32, 9*s.Cout) // [tap][n]
-	for n := 0; n < s.Cout; n++ {
-		for t := 0; t < 9; t++ {
-			wt[t*s.Cout+n] = int32(w[n*9+t])
-		}
-	}
-	var acc [16]archsimd.Int32x4
-	var px [9]int32
-	for oy := 0; oy < s.H; oy++ {
-		for ox := 0; ox < s.W; ox++ {
-			for kh := 0; kh < 3; kh++ {
-				iy := oy + kh - 1
-				for kw := 0; kw < 3; kw++ {
-					ix := ox + kw - 1
-					v := int32(0)
-					if iy >= 0 && iy < s.H && ix >= 0 && ix < s.W {
-						v = int32(x[iy*s.W+ix])
-					}
-					px[kh*3+kw] = v
-				}
-			}
-			for g := 0; g < groups; g++ {
-				acc[g] = archsimd.Int32x4{}
-			}
-			for t, v := range px {
-				if v == 0 {
-					continue
-				}
-				b := archsimd.BroadcastInt32x4(v)
-				row := wt[t*s.Cout : (t+1)*s.Cout]
-				for g := 0; g < groups; g++ {
-					acc[g] = acc[g].Add(archsimd.LoadInt32x4(row[4*g : 4*g+4]).Mul(b))
-				}
-			}
-			var word uint64
-			for half := 0; half*8 < groups; half++ {
-				var bitsv archsimd.Int32x4
-				for g := half * 8; g < min(groups, half*8+8); g++ {
-					sh := uint64(4 * (g - half*8))
-					lanes := archsimd.LoadInt32x4Array(&laneBits).ShiftAllLeft(sh)
-					lt := acc[g].Less(archsimd.LoadInt32x4(thr[4*g : 4*g+4])).ToInt32x4()
-					bitsv = bitsv.Or(lt.And(lanes))
-				}
-				h := uint32(bitsv.GetElem(0) | bitsv.GetElem(1) | bitsv.GetElem(2) | bitsv.GetElem(3))
-				word |= uint64(h) << (32 * half)
-			}
-			out[oy*s.W+ox] = word
-		}
-	}
-}
-
-var laneBits = [4]int32{1, 2, 4, 8}
-
-// convU8Sign32 is convU8SignWasm for 32 channels with the eight
-// accumulators in locals (an array of vectors lives in memory).
-func convU8Sign32(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64) {
 	var wt [9][8]archsimd.Int32x4
 	for t := 0; t < 9; t++ {
 		var col [32]int32
@@ -128,3 +67,6 @@ func convU8Sign32(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64) {
 		}
 	}
 }
+
+// laneBits are the bit values of the four lanes of a channel group.
+var laneBits = [4]int32{1, 2, 4, 8}

@@ -72,10 +72,11 @@
 // as +1 and corrected by the per-pixel padding mask (see ConvB1).
 // Batch norm followed by sign is folded into an int32 threshold per output
 // channel: the output is +1 when dot >= Thr[n] (or dot <= Thr[n] when
-// Flip[n] is set), else -1. Binary convolutions of at most 64 input
-// channels (one word a pixel) run direct (conv_b1_direct_go.go): each
-// output pixel counts only its taps inside the image, which equals the
-// padding-corrected im2col product, and applies the threshold at once.
+// Flip[n] is set), else -1. Signed binary convolutions (ConvB1Sign) of
+// at most 64 input channels (one word a pixel) run direct
+// (conv_b1_direct_go.go): each output pixel counts only its taps inside
+// the image, which equals the padding-corrected im2col product, and
+// applies the threshold at once.
 //
 // The first layer of a binary network (ConvU8Sign) convolves grey bytes
 // with int8 weights and thresholds the int32 dot products directly

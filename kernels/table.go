@@ -70,7 +70,7 @@ var Table = []Op{
 	{Name: "conv_b1", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
 		Bench: [][]int{{28, 28, 32, 64, 3, 2}, {14, 14, 64, 64, 3, 1}},
 		Ops:   convOps, Gen: genConvB1, Random: randConv},
-	{Name: "conv_u8", Dims: []string{"H", "W", "Cout", "KSize"}, Tile: []int{1, 1, 4, 3},
+	{Name: "conv_u8", Dims: []string{"H", "W", "Cout", "KSize"}, Tile: []int{1, 1, 32, 3},
 		Bench: [][]int{{28, 28, 32, 3}},
 		Ops:   func(d []int) float64 { return 2 * float64(d[0]*d[1]*d[2]*d[3]*d[3]) },
 		Gen:   genConvU8, Random: func(r *rand.Rand) []int {
