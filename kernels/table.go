@@ -306,6 +306,7 @@ func genConvB1(r *rand.Rand, d []int) Case {
 	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
 	x := randWords(r, s.H*s.W, s.Cin)
 	cw := B1Words(s.Cin)
+	flatB1(r, s, x)
 	wd := make([]uint64, 0, s.Cout*s.B1ConvWords())
 	for range s.Cout * s.KSize * s.KSize {
 		wd = append(wd, randWords(r, 1, s.Cin)[:cw]...)
@@ -336,6 +337,19 @@ func genConvB1(r *rand.Rand, d []int) Case {
 		}
 		return v
 	}}
+}
+
+// flatB1 paints most of image x with two background words, one a half,
+// leaving one pixel in eight random: flat regions like a digit's
+// background, whose pixels the direct binary conv copies.
+func flatB1(r *rand.Rand, s ConvShape, x []uint64) {
+	cw := B1Words(s.Cin)
+	bg := [2][]uint64{randWords(r, 1, s.Cin), randWords(r, 1, s.Cin)}
+	for p := range s.H * s.W {
+		if r.IntN(8) != 0 {
+			copy(x[p*cw:(p+1)*cw], bg[min(1, 2*(p/s.W)/s.H)])
+		}
+	}
 }
 
 func genConvU8(r *rand.Rand, d []int) Case {
