@@ -247,10 +247,13 @@ func cpuName() string {
 	return "unknown CPU"
 }
 
-// benchBinary times the binary classifier on one image and on a batch of
-// 64, natively and under wazero SIMD (nanoseconds per image, median).
+// benchBinary times the binary classifier on MNIST test digits one at a
+// time and in batches of 64, and on dense synthetic images (no flat
+// background: its slowest input), natively and under wazero SIMD
+// (nanoseconds per image, median of runs).
 func benchBinary(ctx context.Context, dir string, runs int) error {
 	const path = "models/zoo/bnet.safetensors"
+	const nImg = 256
 	b, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Printf("\n(no %s: binary classifier not timed)\n", path)
@@ -260,24 +263,47 @@ func benchBinary(ctx context.Context, dir string, runs int) error {
 	if err != nil {
 		return err
 	}
+	mdir, err := models.MNISTDir()
+	if err != nil {
+		return err
+	}
+	test, err := models.LoadMNIST(mdir, "t10k")
+	if err != nil {
+		return err
+	}
+	digits := test.Pixels[:nImg*784]
+	imgPath := filepath.Join(dir, "bench-digits.raw")
+	if err := os.WriteFile(imgPath, digits, 0o644); err != nil {
+		return err
+	}
 	mod, err := engineGuest(ctx, dir)
 	if err != nil {
 		return err
 	}
 	defer mod.Close(ctx)
 	fmt.Println()
-	fmt.Println("| binary classifier (bnet) | native µs/image | wazero SIMD µs/image |")
+	fmt.Printf("| binary classifier (bnet) | native µs/image | wazero SIMD µs/image |\n")
 	fmt.Println("|---|---|---|")
-	for _, batch := range []int{1, 64} {
-		reps := max(1, 256/batch)
+	rows := []struct {
+		name  string
+		imgs  []uint8
+		arg   string
+		batch int
+	}{
+		{fmt.Sprintf("%d MNIST test digits, one at a time", nImg), digits, wazerotest.Abs(imgPath), 1},
+		{fmt.Sprintf("%d MNIST test digits, batches of 64", nImg), digits, wazerotest.Abs(imgPath), 64},
+		{fmt.Sprintf("%d dense synthetic images, one at a time", nImg), bnet.DenseImages(nImg), fmt.Sprintf("dense:%d", nImg), 1},
+	}
+	for _, r := range rows {
 		med := func(f func() (int64, error)) (float64, error) { return medianRuns(runs, 1e3, f) }
-		nat, err := med(func() (int64, error) { return bnet.TimeClassify(n, batch, reps) })
+		nat, err := med(func() (int64, error) { return bnet.TimeClassify(n, r.imgs, r.batch, 1) })
 		if err != nil {
 			return err
 		}
 		w, err := med(func() (int64, error) {
 			var out bytes.Buffer
-			if err := mod.Run(ctx, wazerotest.Config{Args: []string{"timeclassify", wazerotest.Abs(path), strconv.Itoa(batch), strconv.Itoa(reps)}, Stdout: &out}); err != nil {
+			cfg := wazerotest.Config{Args: []string{"timeclassify", wazerotest.Abs(path), r.arg, strconv.Itoa(r.batch), "1"}, Stdout: &out}
+			if err := mod.Run(ctx, cfg); err != nil {
 				return 0, err
 			}
 			return strconv.ParseInt(strings.TrimSpace(out.String()), 10, 64)
@@ -285,7 +311,7 @@ func benchBinary(ctx context.Context, dir string, runs int) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("| batch %d | %.1f | %.1f |\n", batch, nat, w)
+		fmt.Printf("| %s | %.1f | %.1f |\n", r.name, nat, w)
 	}
 	return nil
 }

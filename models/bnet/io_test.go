@@ -110,8 +110,14 @@ func TestNet_Predict(t *testing.T) {
 	if lg, err := bk.ClassifyBatch(make([]uint8, 784*3)); err != nil || len(lg) != 30 {
 		t.Errorf("batch of 3: %d logits, %v", len(lg), err)
 	}
-	if _, err := bnet.TimeClassify(bk, 0, 1); err == nil {
+	if _, err := bnet.TimeClassify(bk, bnet.DenseImages(2), 0, 1); err == nil {
 		t.Error("batch 0 accepted")
+	}
+	if _, err := bnet.TimeClassify(bk, bnet.DenseImages(2), 3, 1); err == nil {
+		t.Error("batch larger than the images accepted")
+	}
+	if ns, err := bnet.TimeClassify(bk, bnet.DenseImages(4), 2, 1); err != nil || ns <= 0 {
+		t.Errorf("TimeClassify: %d ns, %v", ns, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package bnet_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -109,4 +110,74 @@ func TestNet_ClassifyMatchesReference(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkNet_Stages times each stage of the zoo network on digit-like
+// images, natively and under wazero (make test-wasm's runner).
+func BenchmarkNet_Stages(b *testing.B) {
+	raw, err := os.ReadFile("../zoo/bnet.safetensors")
+	if err != nil {
+		b.Fatal(err)
+	}
+	bk, err := bnet.Decode(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	var imgs [][]uint8
+	for range 64 {
+		imgs = append(imgs, strokes(r))
+	}
+	if f := os.Getenv("BNET_DIGITS"); f != "" {
+		d, _ := os.ReadFile(f)
+		imgs = imgs[:0]
+		for i := 0; i+784 <= len(d); i += 784 {
+			imgs = append(imgs, d[i:i+784])
+		}
+	}
+	img := imgs[3]
+	if _, err := bk.Classify(img); err != nil { // prepare
+		b.Fatal(err)
+	}
+	w1s, thr1 := bnet.FirstLayer(bk)
+	first := kernels.ConvShape{H: 28, W: 28, Cin: 1, Cout: 32, KSize: 3, Stride: 1}
+	in := make([]uint64, 784)
+	acts := [4][]uint64{in}
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			if err := kernels.ConvU8Sign(first, img, w1s, thr1, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for l, s := range bk.Shapes {
+		ho, wo := s.Out()
+		acts[l+1] = make([]uint64, ho*wo*kernels.B1Words(s.Cout))
+		if err := kernels.ConvB1Sign(s, acts[l], bk.B[l], bk.Th[l], acts[l+1]); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("binary%d", l+1), func(b *testing.B) {
+			for b.Loop() {
+				if err := kernels.ConvB1Sign(s, acts[l], bk.B[l], bk.Th[l], acts[l+1]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("last", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := bk.Last(acts[3]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("all", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := bk.Classify(imgs[i%len(imgs)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
 }

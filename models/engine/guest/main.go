@@ -6,7 +6,7 @@
 //	guest time MODEL REPS
 //	guest profile MODEL REPS    (time per kind of work over REPS guided steps)
 //	guest classify MODEL        (binary classifier; 784-byte images on stdin)
-//	guest timeclassify MODEL BATCH REPS (nanoseconds per image)
+//	guest timeclassify MODEL IMAGES BATCH REPS (nanoseconds per image; IMAGES: a file of raw 28x28 bytes, or dense:N)
 //
 // step loads MODEL (an engine weights file), takes x_T = Noise(SEED), runs
 // one DDIM step from T to TPREV and writes x_TPREV then x0 as
@@ -24,6 +24,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/models/engine"
@@ -46,7 +47,7 @@ func run(args []string) error {
 	if len(args) == 3 && args[0] == "profile" {
 		return profile(args[1:])
 	}
-	if len(args) == 4 && args[0] == "timeclassify" {
+	if len(args) == 5 && args[0] == "timeclassify" {
 		return timeClassify(args[1:])
 	}
 	if len(args) == 2 && args[0] == "classify" {
@@ -187,12 +188,22 @@ func timeClassify(args []string) error {
 	if err != nil {
 		return err
 	}
-	batch, err1 := strconv.Atoi(args[1])
-	reps, err2 := strconv.Atoi(args[2])
-	if err1 != nil || err2 != nil {
-		return fmt.Errorf("bad BATCH %q or REPS %q", args[1], args[2])
+	batch, err1 := strconv.Atoi(args[2])
+	reps, err2 := strconv.Atoi(args[3])
+	if err1 != nil || err2 != nil || batch < 1 {
+		return fmt.Errorf("bad BATCH %q or REPS %q", args[2], args[3])
 	}
-	ns, err := bnet.TimeClassify(n, batch, reps)
+	var imgs []uint8
+	if c, ok := strings.CutPrefix(args[1], "dense:"); ok {
+		k, err := strconv.Atoi(c)
+		if err != nil || k < 1 || k > 1<<16 {
+			return fmt.Errorf("bad image count in %q", args[1])
+		}
+		imgs = bnet.DenseImages(k)
+	} else if imgs, err = os.ReadFile(args[1]); err != nil {
+		return err
+	}
+	ns, err := bnet.TimeClassify(n, imgs, batch, reps)
 	if err != nil {
 		return err
 	}
