@@ -21,6 +21,11 @@
 //	amd64    x86-64 AVX2/FMA through simd/archsimd, chosen at run time (goexperiment.simd && amd64)
 //	generic  the dispatcher used when no SIMD variant is built
 //
+// A variant whose inner loop needs an instruction simd/archsimd does not
+// offer is Go assembly in a .s file of the same name (gemm_i8_2x2_wasm.s:
+// i32x4.dot_i16x8_s), behind a Go wrapper in the .go file that owns the
+// bounds checks and the edges.
+//
 // The exported entry point of an op (GemmI8, ConvI8, GemmB1, ...) checks its
 // slice lengths against its shapes and returns an error; the variants behind
 // it do not re-check.

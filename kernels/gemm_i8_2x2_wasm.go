@@ -12,16 +12,15 @@ func init() {
 	addVariant("gemm_i8", "wasm")
 }
 
-// gemmI8Wasm runs a 2x2 register tile of four i32x4 accumulators over K in
-// steps of 32 (two 16-byte vectors; measured under wazero: 2x2 beat 2x4
-// and 1x4, unrolling to 64 did not help); edges run the reference.
+// gemmI8Wasm runs pairs of rows through the assembly panel (2x2 register
+// tiles of four i32x4 accumulators over K in 16-byte steps with
+// i32x4.dot_i16x8_s); the odd last row takes 1x2 tiles, odd columns
+// the reference.
 // acc[M,N] = A[M,K] x W[K,N], W stored as WT[N,K]
 func gemmI8Wasm(m, n, k int, a, wt []int8, acc []int32) {
 	m2, n2 := m&^1, n&^1
-	for i := 0; i < m2; i += 2 {
-		for j := 0; j < n2; j += 2 {
-			gemmI8Tile2x2(k, a[i*k:], wt[j*k:], acc[i*n+j:], n)
-		}
+	for i := 0; i < m2 && n2 > 0; i += 2 {
+		gemmI8Rows2(k, n2, a[i*k:], wt, acc[i*n:], n)
 	}
 	if n2 < n {
 		gemmI8Block(n, k, a, wt, acc, 0, m2, n2, n)
@@ -71,31 +70,31 @@ func hsum(v archsimd.Int32x4) int32 {
 	return v.GetElem(0) + v.GetElem(1) + v.GetElem(2) + v.GetElem(3)
 }
 
-// acc[0:2, 0:2] (row stride ldc) = A[0:2, :K] x WT[0:2, :K]^T
-func gemmI8Tile2x2(k int, a, wt []int8, acc []int32, ldc int) {
-	_, _, _ = a[2*k-1], wt[2*k-1], acc[ldc+1]
-	pa0, pa1 := unsafe.Pointer(&a[0]), unsafe.Pointer(&a[k])
-	pw0, pw1 := unsafe.Pointer(&wt[0]), unsafe.Pointer(&wt[k])
-	var s00, s01, s10, s11 archsimd.Int32x4
-	p := 0
-	for ; p+32 <= k; p += 32 {
-		a0, a1, w0, w1 := ld16(pa0, p), ld16(pa1, p), ld16(pw0, p), ld16(pw1, p)
-		s00, s01, s10, s11 = dotI8x16(s00, a0, w0), dotI8x16(s01, a0, w1), dotI8x16(s10, a1, w0), dotI8x16(s11, a1, w1)
-		a0, a1, w0, w1 = ld16(pa0, p+16), ld16(pa1, p+16), ld16(pw0, p+16), ld16(pw1, p+16)
-		s00, s01, s10, s11 = dotI8x16(s00, a0, w0), dotI8x16(s01, a0, w1), dotI8x16(s10, a1, w0), dotI8x16(s11, a1, w1)
+// gemmI8Panel2 (gemm_i8_2x2_wasm.s) writes the 2 x n2 block of acc at
+// row stride ldc from A rows a, a+k and WT rows wt + j*k over the first
+// 16*k16 bytes of each row; scr is scratch.
+//
+//go:noescape
+func gemmI8Panel2(k16, k, n2 int, a, wt *int8, acc *int32, ldc int, scr *[4]int32)
+
+// acc[0:2, 0:n2] (row stride ldc) = A[0:2, :K] x WT[0:n2, :K]^T: the
+// assembly panel over whole 16-byte blocks, then the odd bytes.
+func gemmI8Rows2(k, n2 int, a, wt []int8, acc []int32, ldc int) {
+	_, _, _ = a[2*k-1], wt[n2*k-1], acc[ldc+n2-1]
+	k16 := k / 16
+	if k16 == 0 {
+		clear(acc[:n2])
+		clear(acc[ldc : ldc+n2])
+	} else {
+		var scr [4]int32
+		gemmI8Panel2(k16, k, n2, &a[0], &wt[0], &acc[0], ldc, &scr)
 	}
-	if p+16 <= k {
-		a0, a1, w0, w1 := ld16(pa0, p), ld16(pa1, p), ld16(pw0, p), ld16(pw1, p)
-		s00, s01, s10, s11 = dotI8x16(s00, a0, w0), dotI8x16(s01, a0, w1), dotI8x16(s10, a1, w0), dotI8x16(s11, a1, w1)
-		p += 16
+	for p := 16 * k16; p < k; p++ {
+		x0, x1 := int32(a[p]), int32(a[k+p])
+		for j := 0; j < n2; j++ {
+			y := int32(wt[j*k+p])
+			acc[j] += x0 * y
+			acc[ldc+j] += x1 * y
+		}
 	}
-	r00, r01, r10, r11 := hsum(s00), hsum(s01), hsum(s10), hsum(s11)
-	for ; p < k; p++ {
-		x0, x1, y0, y1 := int32(a[p]), int32(a[k+p]), int32(wt[p]), int32(wt[k+p])
-		r00 += x0 * y0
-		r01 += x0 * y1
-		r10 += x1 * y0
-		r11 += x1 * y1
-	}
-	acc[0], acc[1], acc[ldc], acc[ldc+1] = r00, r01, r10, r11
 }
