@@ -12,6 +12,19 @@
 // pair, R7 acc, R8 k, R9 ldc in bytes, R10 a, R11 scr (an accumulator is
 // summed through scr: lane immediates and store offsets come from an
 // operand this assembler syntax does not set, so both stay 0).
+// LOAD16 loads 16 bytes at ptr and sign-extends them to i16 halves lo, hi.
+#define LOAD16(ptr, lo, hi) Get ptr; I32WrapI64; V128Load $0; Tee V12; I16x8ExtendLowI8x16S; Set lo; Get V12; I16x8ExtendHighI8x16S; Set hi
+
+// DOT2 adds the pairwise products of (alo, ahi) and (wlo, whi) into acc.
+#define DOT2(acc, alo, ahi, wlo, whi) Get acc; Get alo; Get wlo; I32x4DotI16x8S; I32x4Add; Get ahi; Get whi; I32x4DotI16x8S; I32x4Add; Set acc
+
+// ADD16 advances the pointer in reg by 16 bytes.
+#define ADD16(reg) Get reg; I64Const $16; I64Add; Set reg
+
+// HSUM stores the sum of v's four lanes as an int32 at the address on the
+// stack, through the scratch vector at R11.
+#define HSUM(v) Get R11; I32WrapI64; Get v; V128Store $0; Get R11; I32WrapI64; I32Load $0; Get R11; I32WrapI64; I32Load $4; I32Add; Get R11; I32WrapI64; I32Load $8; I32Add; Get R11; I32WrapI64; I32Load $12; I32Add; I32Store $0
+
 TEXT ·gemmI8Panel2(SB), NOSPLIT, $0-64
 	I64Load scr+56(FP)
 	Set R11
@@ -61,98 +74,18 @@ TEXT ·gemmI8Panel2(SB), NOSPLIT, $0-64
 		Get R0
 		I64Eqz
 		BrIf $1
-		Get R1
-		I32WrapI64
-		V128Load $0
-		Tee V12
-		I16x8ExtendLowI8x16S
-		Set V4
-		Get V12
-		I16x8ExtendHighI8x16S
-		Set V5
-		Get R2
-		I32WrapI64
-		V128Load $0
-		Tee V12
-		I16x8ExtendLowI8x16S
-		Set V6
-		Get V12
-		I16x8ExtendHighI8x16S
-		Set V7
-		Get R3
-		I32WrapI64
-		V128Load $0
-		Tee V12
-		I16x8ExtendLowI8x16S
-		Set V8
-		Get V12
-		I16x8ExtendHighI8x16S
-		Set V9
-		Get R4
-		I32WrapI64
-		V128Load $0
-		Tee V12
-		I16x8ExtendLowI8x16S
-		Set V10
-		Get V12
-		I16x8ExtendHighI8x16S
-		Set V11
-		Get V0
-		Get V4
-		Get V8
-		I32x4DotI16x8S
-		I32x4Add
-		Get V5
-		Get V9
-		I32x4DotI16x8S
-		I32x4Add
-		Set V0
-		Get V1
-		Get V4
-		Get V10
-		I32x4DotI16x8S
-		I32x4Add
-		Get V5
-		Get V11
-		I32x4DotI16x8S
-		I32x4Add
-		Set V1
-		Get V2
-		Get V6
-		Get V8
-		I32x4DotI16x8S
-		I32x4Add
-		Get V7
-		Get V9
-		I32x4DotI16x8S
-		I32x4Add
-		Set V2
-		Get V3
-		Get V6
-		Get V10
-		I32x4DotI16x8S
-		I32x4Add
-		Get V7
-		Get V11
-		I32x4DotI16x8S
-		I32x4Add
-		Set V3
-		Get R1
-		I64Const $16
-		I64Add
-		Set R1
-		Get R2
-		I64Const $16
-		I64Add
-		Set R2
-		Get R3
-		I64Const $16
-		I64Add
-		Set R3
-		Get R4
-		I64Const $16
-		I64Add
-		Set R4
+		LOAD16(R1, V4, V5)
+		LOAD16(R2, V6, V7)
+		LOAD16(R3, V8, V9)
+		LOAD16(R4, V10, V11)
+		DOT2(V0, V4, V5, V8, V9)
+		DOT2(V1, V4, V5, V10, V11)
+		DOT2(V2, V6, V7, V8, V9)
+		DOT2(V3, V6, V7, V10, V11)
+		ADD16(R1)
+		ADD16(R2)
+		ADD16(R3)
+		ADD16(R4)
 		Get R0
 		I64Const $1
 		I64Sub
@@ -160,102 +93,26 @@ TEXT ·gemmI8Panel2(SB), NOSPLIT, $0-64
 		Br $0
 	End
 	End
-	Get R11
-	I32WrapI64
-	Get V0
-	V128Store $0
 	Get R7
 	I32WrapI64
-	Get R11
-	I32WrapI64
-	I32Load $0
-	Get R11
-	I32WrapI64
-	I32Load $4
-	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $8
-	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $12
-	I32Add
-	I32Store $0
-	Get R11
-	I32WrapI64
-	Get V1
-	V128Store $0
+	HSUM(V0)
 	Get R7
 	I32WrapI64
 	I32Const $4
 	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $0
-	Get R11
-	I32WrapI64
-	I32Load $4
-	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $8
-	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $12
-	I32Add
-	I32Store $0
-	Get R11
-	I32WrapI64
-	Get V2
-	V128Store $0
+	HSUM(V1)
 	Get R7
 	Get R9
 	I64Add
 	I32WrapI64
-	Get R11
-	I32WrapI64
-	I32Load $0
-	Get R11
-	I32WrapI64
-	I32Load $4
-	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $8
-	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $12
-	I32Add
-	I32Store $0
-	Get R11
-	I32WrapI64
-	Get V3
-	V128Store $0
+	HSUM(V2)
 	Get R7
 	Get R9
 	I64Add
 	I32WrapI64
 	I32Const $4
 	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $0
-	Get R11
-	I32WrapI64
-	I32Load $4
-	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $8
-	I32Add
-	Get R11
-	I32WrapI64
-	I32Load $12
-	I32Add
-	I32Store $0
+	HSUM(V3)
 	Get R6
 	Get R8
 	I64Const $1
