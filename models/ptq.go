@@ -191,6 +191,7 @@ func Quantize(n *engine.Net, calib []CalibInput, cfg PTQConfig, log io.Writer) (
 	a.K = symRange(obs.stats[a.QKV.Name+".k"])
 	a.V = symRange(obs.stats[a.QKV.Name+".v"])
 	a.P = engine.QParam{Scale: float32(obs.stats[a.QKV.Name+".p"].hi / 127)}
+	q.RoundParamsF16() // the file stores them as F16: evaluate what ships
 	fmt.Fprintf(log, "ptq: %v, %d calibration inputs, %d layers, search=%v, %s\n", cfg.Prec, len(calib), len(q.Convs()), cfg.Search, time.Since(t0).Round(time.Millisecond))
 	return q, nil
 }

@@ -3,9 +3,11 @@ package models
 import (
 	"io"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/models/st"
 )
 
 func randomInputs(n int, seed uint64) []CalibInput {
@@ -74,11 +76,19 @@ func TestGenerateCalibration(t *testing.T) {
 }
 
 // TestEngine_EncodeDecode round-trips FP32, W8A8 and W4A8 nets through
-// the weights format: predictions must be bit-identical.
+// the weights format: predictions must be bit-identical; quantized files
+// hold their float parameters as F16, and quantizing leaves the FP net's
+// float32 parameters alone.
 func TestEngine_EncodeDecode(t *testing.T) {
 	fp := randomUNet(t).ToEngine()
 	calib := randomInputs(2, 3)
 	x := calib[0]
+	class, bias := slices.Clone(fp.Class), slices.Clone(fp.Convs()[0].Bias)
+	defer func() {
+		if !slices.Equal(class, fp.Class) || !slices.Equal(bias, fp.Convs()[0].Bias) {
+			t.Error("quantizing changed the FP net's parameters")
+		}
+	}()
 	for _, prec := range []engine.Precision{engine.FP32, engine.W8A8, engine.W4A8} {
 		n := fp
 		if prec != engine.FP32 {
@@ -106,6 +116,19 @@ func TestEngine_EncodeDecode(t *testing.T) {
 			}
 		}
 		t.Logf("%v: %d bytes", prec, len(b))
+		if f, err := st.Decode(b); err != nil {
+			t.Fatal(err)
+		} else if c, _ := f.Get("class"); (c.DType == "F16") != (prec != engine.FP32) {
+			t.Errorf("%v: class table stored as %s", prec, c.DType)
+		}
+		if prec != engine.FP32 {
+			odd := n.Clone()
+			odd.Class = slices.Clone(n.Class)
+			odd.Class[0] = 0.1 // not a binary16 value
+			if _, err := odd.Encode(nil); err == nil {
+				t.Errorf("%v: unrounded parameter encoded", prec)
+			}
+		}
 		b[len(b)-1] ^= 1
 		if _, err := engine.Decode(b); err == nil {
 			t.Errorf("%v: corrupt file accepted", prec)

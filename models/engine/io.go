@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/qdiff/qdiff/kernels"
 	"github.com/qdiff/qdiff/models/st"
@@ -69,7 +70,9 @@ func i8Bytes(v []int8) []byte {
 
 // Encode returns the net as safetensors tensors and metadata (see
 // models/FORMAT.md): FP32 weights for an FP32 net, else int8 or packed
-// 4-bit weights with per-channel scales and activation quantizers.
+// 4-bit weights with per-channel scales and activation quantizers, the
+// biases, scales, norms and class table as F16 (call RoundParamsF16
+// first: a value binary16 does not hold is an error).
 func (n *Net) Encode(meta map[string]string) ([]byte, error) {
 	cfg := n.Cfg.json()
 	m := map[string]string{"qdiff.kind": "model", "qdiff.model": "unet-ddpm", "qdiff.precision": n.Prec.String(),
@@ -77,27 +80,43 @@ func (n *Net) Encode(meta map[string]string) ([]byte, error) {
 	for k, v := range meta {
 		m[k] = v
 	}
-	ts := []st.Tensor{st.F32Tensor("class", []int{n.Cfg.Classes + 1, n.Cfg.EmbDim}, n.Class)}
+	// quantized nets keep their per-channel float parameters as F16
+	// (RoundParamsF16 made them exact); FP32 nets stay F32
+	var err error
+	param := func(name string, shape []int, v []float32) st.Tensor {
+		if n.Prec == FP32 || err != nil {
+			return st.F32Tensor(name, shape, v)
+		}
+		t, e := st.F16Tensor(name, shape, v)
+		if e != nil {
+			err = fmt.Errorf("engine: %w (quantized nets need RoundParamsF16)", e)
+		}
+		return t
+	}
+	ts := []st.Tensor{param("class", []int{n.Cfg.Classes + 1, n.Cfg.EmbDim}, n.Class)}
 	for name, g := range sortedNorms(n) {
-		ts = append(ts, st.F32Tensor(name+".gamma", []int{len(g.Gamma)}, g.Gamma), st.F32Tensor(name+".beta", []int{len(g.Beta)}, g.Beta))
+		ts = append(ts, param(name+".gamma", []int{len(g.Gamma)}, g.Gamma), param(name+".beta", []int{len(g.Beta)}, g.Beta))
 	}
 	for _, c := range n.Convs() {
-		ts = append(ts, st.F32Tensor(c.Name+".b", []int{c.Cout}, c.Bias))
+		ts = append(ts, param(c.Name+".b", []int{c.Cout}, c.Bias))
 		switch {
 		case n.Prec == FP32:
 			ts = append(ts, st.F32Tensor(c.Name+".w", []int{c.K(), c.Cout}, c.WF))
 		case n.Prec == W4A8 && c.Q4 != nil:
 			ts = append(ts, st.Tensor{Name: c.Name + ".q4", DType: "U8", Shape: []int{c.Cout, c.Q4.KP() / 2}, Data: append([]byte(nil), c.Q4.Data...)},
-				st.F32Tensor(c.Name+".wscale", []int{c.Cout}, c.Q4.Scale))
+				param(c.Name+".wscale", []int{c.Cout}, c.Q4.Scale))
 		case c.Q8 != nil:
 			ts = append(ts, st.Tensor{Name: c.Name + ".q8", DType: "I8", Shape: []int{c.Cout, c.K()}, Data: i8Bytes(c.Q8.Data)},
-				st.F32Tensor(c.Name+".wscale", []int{c.Cout}, c.Q8.Scale))
+				param(c.Name+".wscale", []int{c.Cout}, c.Q8.Scale))
 		default:
 			return nil, fmt.Errorf("engine: %s has no %v weights", c.Name, n.Prec)
 		}
 		if n.Prec != FP32 {
 			ts = append(ts, st.F32Tensor(c.Name+".act", []int{2}, []float32{c.In.Scale, float32(c.In.Zero)}))
 		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	if n.Prec != FP32 {
 		a := n.MA
@@ -217,7 +236,7 @@ func getF32(f *st.File, name string, n int) ([]float32, error) {
 	if !ok {
 		return nil, fmt.Errorf("engine: tensor %s missing", name)
 	}
-	v, err := t.F32()
+	v, err := t.Floats()
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
@@ -264,4 +283,35 @@ func parseConfig(s string) (Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// RoundParamsF16 rounds the per-channel float parameters a quantized net
+// stores as F16 (class table, group-norm gains and shifts, biases, weight
+// scales) to their nearest binary16 values, so that the net in memory is
+// the one its file holds. It replaces the slices rather than writing into
+// them (a Clone shares them with its original). Activation quantizers
+// stay float32.
+func (n *Net) RoundParamsF16() {
+	rounded := func(v []float32) []float32 {
+		w := slices.Clone(v)
+		st.RoundF16(w)
+		return w
+	}
+	n.Class = rounded(n.Class)
+	for _, g := range sortedNorms(n) {
+		g.Gamma, g.Beta = rounded(g.Gamma), rounded(g.Beta)
+	}
+	for _, c := range n.Convs() {
+		c.Bias = rounded(c.Bias)
+		if c.Q8 != nil {
+			q := *c.Q8
+			q.Scale = rounded(q.Scale)
+			c.Q8 = &q
+		}
+		if c.Q4 != nil {
+			q := *c.Q4
+			q.Scale = rounded(q.Scale)
+			c.Q4 = &q
+		}
+	}
 }

@@ -23,13 +23,13 @@ const maxHeader = 16 << 20
 // Tensor is one named tensor of a safetensors file, data little-endian.
 type Tensor struct {
 	Name  string
-	DType string // F32, I32, I8, U8
+	DType string // F32, F16, I32, I8, U8
 	Shape []int
 	Data  []byte
 }
 
 // dtypeSize maps the dtypes qdiff uses to their byte sizes.
-var dtypeSize = map[string]int{"F32": 4, "I32": 4, "I8": 1, "U8": 1}
+var dtypeSize = map[string]int{"F32": 4, "F16": 2, "I32": 4, "I8": 1, "U8": 1}
 
 // F32Tensor wraps float32 values as a tensor.
 func F32Tensor(name string, shape []int, v []float32) Tensor {

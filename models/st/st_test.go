@@ -61,7 +61,7 @@ func TestDecode_Corrupt(t *testing.T) {
 		"bad json":        append([]byte{4, 0, 0, 0, 0, 0, 0, 0}, []byte("{x: }")...),
 		"bad offsets":     mustHeader(`{"t":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}`, 4),
 		"size mismatch":   mustHeader(`{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}`, 4),
-		"unknown dtype":   mustHeader(`{"t":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`, 4),
+		"unknown dtype":   mustHeader(`{"t":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}`, 4),
 		"overlap":         mustHeader(`{"t":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"u":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}`, 4),
 		"negative shape":  mustHeader(`{"t":{"dtype":"U8","shape":[-4],"data_offsets":[0,4]}}`, 4),
 	} {
