@@ -128,7 +128,7 @@ func TestWasm_SIMDOpcodes(t *testing.T) {
 		fn      string
 		minSIMD int
 	}{
-		{"gemmI8Tile2x2", 20}, {"gemmW4Tile2x2", 20}, {"gemmB1Tile2x2", 12},
+		{"gemmI8Panel2", 20}, {"unpackW4Rows", 5}, {"gemmB1Tile2x2", 12},
 		{"gemmF32Micro4x8", 20}, {"siluWasm", 10}, {"quantizeWasm", 5},
 	} {
 		body, ok := bodies[pkg+c.fn]
