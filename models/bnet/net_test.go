@@ -67,15 +67,22 @@ func strokes(r *rand.Rand) []uint8 {
 	return img
 }
 
-func TestNet_ClassifyMatchesReference(t *testing.T) {
+// zooNet loads the shipped network.
+func zooNet(tb testing.TB) *bnet.Net {
+	tb.Helper()
 	b, err := os.ReadFile("../zoo/bnet.safetensors")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	zoo, err := bnet.Decode(b)
+	bk, err := bnet.Decode(b)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return bk
+}
+
+func TestNet_ClassifyMatchesReference(t *testing.T) {
+	zoo := zooNet(t)
 	r := rand.New(rand.NewPCG(3, 4))
 	odd := randomNet(t) // flipped channels and thresholds everywhere in range
 	for c := range 32 {
@@ -115,14 +122,7 @@ func TestNet_ClassifyMatchesReference(t *testing.T) {
 // BenchmarkNet_Stages times each stage of the zoo network on digit-like
 // images, natively and under wazero (make test-wasm's runner).
 func BenchmarkNet_Stages(b *testing.B) {
-	raw, err := os.ReadFile("../zoo/bnet.safetensors")
-	if err != nil {
-		b.Fatal(err)
-	}
-	bk, err := bnet.Decode(raw)
-	if err != nil {
-		b.Fatal(err)
-	}
+	bk := zooNet(b)
 	r := rand.New(rand.NewPCG(1, 2))
 	var imgs [][]uint8
 	for range 64 {
