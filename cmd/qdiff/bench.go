@@ -282,7 +282,7 @@ func benchBinary(ctx context.Context, dir string, runs int) error {
 	}
 	defer mod.Close(ctx)
 	fmt.Println()
-	fmt.Printf("| binary classifier (bnet) | native µs/image | wazero SIMD µs/image |\n")
+	fmt.Println("| binary classifier (bnet) | native µs/image | wazero SIMD µs/image |")
 	fmt.Println("|---|---|---|")
 	rows := []struct {
 		name  string

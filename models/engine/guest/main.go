@@ -190,7 +190,7 @@ func timeClassify(args []string) error {
 	}
 	batch, err1 := strconv.Atoi(args[2])
 	reps, err2 := strconv.Atoi(args[3])
-	if err1 != nil || err2 != nil || batch < 1 {
+	if err1 != nil || err2 != nil {
 		return fmt.Errorf("bad BATCH %q or REPS %q", args[2], args[3])
 	}
 	var imgs []uint8
