@@ -9,49 +9,23 @@ import "math/bits"
 // channel's threshold as the dot product forms, writing packed signs
 // [Ho*Wo, B1Words(Cout)]. Plain Go: popcount is one instruction natively
 // and in wasm, and the gather is what im2col cost. sg and tt come from
-// Threshold.linear. Interior pixels of 3x3 kernels take b1Interior9 or,
-// for at most 32 channels, b1Interior5; an interior pixel whose nine taps
-// hold one word, as does the last such pixel, copies that pixel's signs
-// (digits are mostly flat background).
+// Threshold.linear. 3x3 kernels take convB1Sign3.
 // dot = sum over valid taps of (Cin - 2*popcount(x XOR w)); bit j = (sg[j]*dot < tt[j])
 func convB1SignDirect(s ConvShape, x, w []uint64, sg, tt []int64, out []uint64) {
+	if s.KSize == 3 {
+		convB1Sign3(s, x, w, sg, tt, out)
+		return
+	}
 	ho, wo := s.Out()
 	p, k, n := s.Pad(), s.KSize, s.Cout
 	kk, ow := k*k, B1Words(s.Cout)
 	cin := int64(s.Cin)
 	g := make([]uint64, kk)
 	taps := make([]int, 0, kk)
-	var r9 []b1Rec9
-	var r5 []b1Rec5
-	if kk == 9 {
-		if s.Cin <= 32 {
-			r5 = b1Recs5(w, sg, tt, 9*cin)
-		} else {
-			r9 = b1Recs9(w, sg, tt, 9*cin)
-		}
-	}
-	var flat []uint64 // signs of an interior pixel whose taps all hold flatWord
-	var flatWord uint64
 	for oy := 0; oy < ho; oy++ {
 		for ox := 0; ox < wo; ox++ {
 			taps = gatherTaps(s, x, oy, ox, p, k, g, taps)
 			row := out[(oy*wo+ox)*ow : (oy*wo+ox+1)*ow]
-			if len(taps) == 9 && kk == 9 {
-				same := sameWords(g)
-				if same && flat != nil && g[0] == flatWord {
-					copy(row, flat)
-					continue
-				}
-				if r5 != nil {
-					b1Interior5(g, r5, row)
-				} else {
-					b1Interior9(g, r9, row)
-				}
-				if same {
-					flat, flatWord = append(flat[:0], row...), g[0]
-				}
-				continue
-			}
 			clear(row)
 			valid := int64(len(taps)) * cin
 			for j := 0; j < n; j++ {
@@ -67,6 +41,122 @@ func convB1SignDirect(s ConvShape, x, w []uint64, sg, tt []int64, out []uint64) 
 	}
 }
 
+// convB1Sign3 is convB1SignDirect for 3x3 kernels. Every pixel runs the
+// same channel loop (b1Interior9, or b1Interior5 for at most 32 channels):
+// taps outside the image hold zero words and the channel's threshold
+// constant for that set of taps (its b1Class) removes what they add. A
+// pixel whose taps inside the image all hold one word, as did the last
+// such pixel of its class, copies that pixel's signs (digits are mostly
+// flat background, the image's border included).
+func convB1Sign3(s ConvShape, x, w []uint64, sg, tt []int64, out []uint64) {
+	ho, wo := s.Out()
+	ow := B1Words(s.Cout)
+	var r9 []b1Rec9
+	var r5 []b1Rec5
+	if s.Cin <= 32 {
+		r5 = b1Recs5(w, sg)
+	} else {
+		r9 = b1Recs9(w, sg)
+	}
+	classes := []*b1Class{newB1Class(0, w, sg, tt, int64(s.Cin))}
+	for oy := 0; oy < ho; oy++ {
+		iy0 := oy*s.Stride - 1
+		for ox := 0; ox < wo; ox++ {
+			ix0 := ox*s.Stride - 1
+			row := out[(oy*wo+ox)*ow : (oy*wo+ox+1)*ow]
+			var g [9]uint64
+			var c *b1Class
+			var same bool
+			var fw uint64 // the word the taps inside share when same
+			if iy0 >= 0 && iy0+2 < s.H && ix0 >= 0 && ix0+2 < s.W {
+				i := iy0*s.W + ix0
+				q := x[i : i+2*s.W+3]
+				g = [9]uint64{q[0], q[1], q[2], q[s.W], q[s.W+1], q[s.W+2], q[2*s.W], q[2*s.W+1], q[2*s.W+2]}
+				same, fw, c = sameWords(g[:]), g[0], classes[0]
+			} else {
+				var mask uint16
+				mask, same, fw = gather3(s, x, iy0, ix0, &g)
+				c = b1ClassOf(&classes, mask, w, sg, tt, int64(s.Cin))
+			}
+			if same && c.flat != nil && fw == c.flatWord {
+				copy(row, c.flat)
+				continue
+			}
+			if r5 != nil {
+				b1Interior5(&g, r5, c.b, row)
+			} else {
+				b1Interior9(&g, r9, c.b, row)
+			}
+			if same {
+				c.flat, c.flatWord = append(c.flat[:0], row...), fw
+			}
+		}
+	}
+}
+
+// gather3 loads the taps of a 3x3 window at (iy0, ix0) that lie inside the
+// image into g, leaving zeros outside, and returns the mask of the taps
+// outside and whether the taps inside share one word fw.
+func gather3(s ConvShape, x []uint64, iy0, ix0 int, g *[9]uint64) (mask uint16, same bool, fw uint64) {
+	same, first := true, true
+	for t := range 9 {
+		iy, ix := iy0+t/3, ix0+t%3
+		if iy < 0 || iy >= s.H || ix < 0 || ix >= s.W {
+			mask |= 1 << t
+			continue
+		}
+		g[t] = x[iy*s.W+ix]
+		if first {
+			fw, first = g[t], false
+		} else if g[t] != fw {
+			same = false
+		}
+	}
+	return mask, same, fw
+}
+
+// b1Class is one set of taps outside the image (mask bit t for tap t; 0
+// for interior pixels) of a 3x3 binary conv: per channel the constant b of
+// the threshold rule bit = (b - a*pc) >> 63, where pc counts all nine taps
+// with zero words outside, and the signs of the class's last flat pixel.
+type b1Class struct {
+	mask     uint16
+	b        []int64
+	flat     []uint64
+	flatWord uint64
+}
+
+// newB1Class derives the class's constants. With P the popcount of the
+// channel's weight words on the taps outside and valid = Cin * (taps
+// inside), the rule sg*(valid - 2*(pc-P)) < tt is b - 2*sg*pc < 0 with
+// b = sg*valid - tt + 2*sg*P.
+func newB1Class(mask uint16, w []uint64, sg, tt []int64, cin int64) *b1Class {
+	c := &b1Class{mask: mask, b: make([]int64, len(sg))}
+	valid := cin * int64(9-bits.OnesCount16(mask))
+	for j := range c.b {
+		var p int64
+		for t := range 9 {
+			if mask>>t&1 == 1 {
+				p += int64(bits.OnesCount64(w[j*9+t]))
+			}
+		}
+		c.b[j] = sg[j]*valid - tt[j] + 2*sg[j]*p
+	}
+	return c
+}
+
+// b1ClassOf returns the class of mask, adding it to cs the first time.
+func b1ClassOf(cs *[]*b1Class, mask uint16, w []uint64, sg, tt []int64, cin int64) *b1Class {
+	for _, c := range *cs {
+		if c.mask == mask {
+			return c
+		}
+	}
+	c := newB1Class(mask, w, sg, tt, cin)
+	*cs = append(*cs, c)
+	return c
+}
+
 // sameWords reports whether all of g hold one value: a pixel in a flat
 // region (the background of a digit) whose signs were computed before.
 func sameWords(g []uint64) bool {
@@ -79,38 +169,34 @@ func sameWords(g []uint64) bool {
 }
 
 // b1Rec9 is one output channel of a 3x3 binary conv on 33 to 64 channels:
-// its nine tap words and, for an interior pixel, bit = (b - a*pc) >> 63
-// with pc the popcount over the nine taps.
+// its nine tap words and the slope a = 2*sg of its threshold rule
+// bit = (b - a*pc) >> 63 (b comes from the pixel's b1Class).
 type b1Rec9 struct {
-	w    [9]uint64
-	a, b int64
+	w [9]uint64
+	a int64
 }
 
 // b1Rec5 is b1Rec9 for at most 32 channels: taps 2i and 2i+1 share word i
 // (low and high half), tap 8 alone in word 4.
 type b1Rec5 struct {
-	w    [5]uint64
-	a, b int64
+	w [5]uint64
+	a int64
 }
 
-// sg*(valid-2pc) < tt  <=>  sg*valid - tt - 2*sg*pc < 0
-func b1Lin(sg, tt, valid int64) (a, b int64) { return 2 * sg, sg*valid - tt }
-
-func b1Recs9(w []uint64, sg, tt []int64, valid int64) []b1Rec9 {
+func b1Recs9(w []uint64, sg []int64) []b1Rec9 {
 	r := make([]b1Rec9, len(sg))
 	for j := range r {
 		copy(r[j].w[:], w[j*9:])
-		r[j].a, r[j].b = b1Lin(sg[j], tt[j], valid)
+		r[j].a = 2 * sg[j]
 	}
 	return r
 }
 
-func b1Recs5(w []uint64, sg, tt []int64, valid int64) []b1Rec5 {
+func b1Recs5(w []uint64, sg []int64) []b1Rec5 {
 	r := make([]b1Rec5, len(sg))
 	for j := range r {
-		wr := w[j*9 : j*9+9]
-		r[j].w = b1Pair5(wr)
-		r[j].a, r[j].b = b1Lin(sg[j], tt[j], valid)
+		r[j].w = b1Pair5(w[j*9 : j*9+9])
+		r[j].a = 2 * sg[j]
 	}
 	return r
 }
@@ -120,35 +206,40 @@ func b1Pair5(g []uint64) [5]uint64 {
 	return [5]uint64{g[0] | g[1]<<32, g[2] | g[3]<<32, g[4] | g[5]<<32, g[6] | g[7]<<32, g[8]}
 }
 
-// row = signs of every channel for one interior pixel with tap words g.
-func b1Interior9(g []uint64, recs []b1Rec9, row []uint64) {
+// row = signs of every channel for one pixel with tap words g and
+// threshold constants bs (one a channel).
+func b1Interior9(g *[9]uint64, recs []b1Rec9, bs []int64, row []uint64) {
 	g0, g1, g2, g3, g4, g5, g6, g7, g8 := g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8]
 	for wd := range row {
 		rs := recs[wd*B1WordBits : min(len(recs), (wd+1)*B1WordBits)]
+		cb := bs[wd*B1WordBits:]
+		cb = cb[:len(rs)]
 		var word uint64
 		for b := range rs {
 			r := &rs[b]
 			pc := bits.OnesCount64(g0^r.w[0]) + bits.OnesCount64(g1^r.w[1]) + bits.OnesCount64(g2^r.w[2]) +
 				bits.OnesCount64(g3^r.w[3]) + bits.OnesCount64(g4^r.w[4]) + bits.OnesCount64(g5^r.w[5]) +
 				bits.OnesCount64(g6^r.w[6]) + bits.OnesCount64(g7^r.w[7]) + bits.OnesCount64(g8^r.w[8])
-			word |= uint64(r.b-r.a*int64(pc)) >> 63 << (b & 63)
+			word |= uint64(cb[b]-r.a*int64(pc)) >> 63 << (b & 63)
 		}
 		row[wd] = word
 	}
 }
 
 // b1Interior5 is b1Interior9 for at most 32 channels, two taps a word.
-func b1Interior5(g []uint64, recs []b1Rec5, row []uint64) {
-	q := b1Pair5(g)
+func b1Interior5(g *[9]uint64, recs []b1Rec5, bs []int64, row []uint64) {
+	q := b1Pair5(g[:])
 	g0, g1, g2, g3, g4 := q[0], q[1], q[2], q[3], q[4]
 	for wd := range row {
 		rs := recs[wd*B1WordBits : min(len(recs), (wd+1)*B1WordBits)]
+		cb := bs[wd*B1WordBits:]
+		cb = cb[:len(rs)]
 		var word uint64
 		for b := range rs {
 			r := &rs[b]
 			pc := bits.OnesCount64(g0^r.w[0]) + bits.OnesCount64(g1^r.w[1]) + bits.OnesCount64(g2^r.w[2]) +
 				bits.OnesCount64(g3^r.w[3]) + bits.OnesCount64(g4^r.w[4])
-			word |= uint64(r.b-r.a*int64(pc)) >> 63 << (b & 63)
+			word |= uint64(cb[b]-r.a*int64(pc)) >> 63 << (b & 63)
 		}
 		row[wd] = word
 	}
