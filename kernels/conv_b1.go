@@ -31,40 +31,87 @@ func ConvB1(s ConvShape, x []uint64, w *B1Matrix, out []int32) error {
 }
 
 // ConvB1Sign is ConvB1 followed by thresholds, producing a packed sign
-// image [Ho, Wo, B1Words(Cout)] for the next binary layer.
+// image [Ho, Wo, B1Words(Cout)] for the next binary layer. A layer run on
+// many images should make a ConvB1SignPlan once instead.
 func ConvB1Sign(s ConvShape, x []uint64, w *B1Matrix, th *Threshold, out []uint64) error {
-	const op = "ConvB1Sign"
-	if err := convB1Check(op, s, x, w); err != nil {
+	p, err := NewConvB1SignPlan(s, w, th)
+	if err != nil {
 		return err
 	}
+	return p.Run(x, out)
+}
+
+// ConvB1SignPlan is ConvB1Sign prepared for one shape, weights and
+// thresholds: what the direct kernel derives from them (each channel's
+// weight words and threshold as one record, the threshold constants of
+// the border pixels) is computed once. Later changes to the weights or
+// thresholds are not seen. Run does not modify the plan, so goroutines
+// may share one.
+type ConvB1SignPlan struct {
+	s  ConvShape
+	w  *B1Matrix
+	th *Threshold
+	p3 *b1Plan3 // the direct 3x3 kernel's, nil where it does not apply
+}
+
+// NewConvB1SignPlan checks the shapes of w and th against s and prepares
+// the convolution.
+func NewConvB1SignPlan(s ConvShape, w *B1Matrix, th *Threshold) (*ConvB1SignPlan, error) {
+	const op = "ConvB1Sign"
+	if err := convB1CheckW(op, s, w); err != nil {
+		return nil, err
+	}
 	if th == nil || len(th.Thr) != w.N || len(th.Flip) != w.N {
-		return shapeErr(op, "threshold must have %d channels", w.N)
+		return nil, shapeErr(op, "threshold must have %d channels", w.N)
+	}
+	p := &ConvB1SignPlan{s: s, w: w, th: th}
+	if s.KSize == 3 && s.Cin <= B1WordBits {
+		sg, tt := th.linear()
+		p.p3 = newB1Plan3(s, w.Data, sg, tt)
+	}
+	return p, nil
+}
+
+// Run convolves one packed sign image x [H, W, B1Words(Cin)] into out
+// [Ho, Wo, B1Words(Cout)].
+func (p *ConvB1SignPlan) Run(x, out []uint64) error {
+	const op = "ConvB1Sign"
+	s := p.s
+	if err := needLen(op, "x", len(x), s.H*s.W*B1Words(s.Cin)); err != nil {
+		return err
 	}
 	if err := needLen(op, "out", len(out), s.M()*B1Words(s.Cout)); err != nil {
 		return err
 	}
-	if convB1Fast && s.Cin <= B1WordBits {
-		sg, tt := th.linear()
-		convB1SignDirect(s, x, w.Data, sg, tt, out)
-		return nil
+	switch {
+	case convB1Fast && p.p3 != nil:
+		p.p3.run(s, x, out)
+	case convB1Fast && s.Cin <= B1WordBits:
+		sg, tt := p.th.linear()
+		convB1SignDirect(s, x, p.w.Data, sg, tt, out)
+	default:
+		acc := make([]int32, s.M()*s.Cout)
+		convB1(s, x, p.w, acc)
+		p.th.pack(s.M(), s.Cout, acc, out)
 	}
-	acc := make([]int32, s.M()*s.Cout)
-	convB1(s, x, w, acc)
-	th.pack(s.M(), s.Cout, acc, out)
 	return nil
 }
 
 func convB1Check(op string, s ConvShape, x []uint64, w *B1Matrix) error {
+	if err := convB1CheckW(op, s, w); err != nil {
+		return err
+	}
+	return needLen(op, "x", len(x), s.H*s.W*B1Words(s.Cin))
+}
+
+func convB1CheckW(op string, s ConvShape, w *B1Matrix) error {
 	if err := s.check(op); err != nil {
 		return err
 	}
 	if w == nil || w.N != s.Cout || w.K != s.K() || w.Words != s.B1ConvWords() {
 		return shapeErr(op, "weights must be %d rows of %d words holding %d signs", s.Cout, s.B1ConvWords(), s.K())
 	}
-	if err := needLen(op, "W", len(w.Data), w.N*w.Words); err != nil {
-		return err
-	}
-	return needLen(op, "x", len(x), s.H*s.W*B1Words(s.Cin))
+	return needLen(op, "W", len(w.Data), w.N*w.Words)
 }
 
 // padFixB1 removes the padded positions' contribution from border pixels.

@@ -1,6 +1,9 @@
 package kernels
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // convB1SignDirect is ConvB1Sign without im2col for images of at most 64
 // channels (one word a pixel): each output pixel XORs its KSize*KSize
@@ -9,13 +12,9 @@ import "math/bits"
 // channel's threshold as the dot product forms, writing packed signs
 // [Ho*Wo, B1Words(Cout)]. Plain Go: popcount is one instruction natively
 // and in wasm, and the gather is what im2col cost. sg and tt come from
-// Threshold.linear. 3x3 kernels take convB1Sign3.
+// Threshold.linear. 3x3 kernels take b1Plan3 instead.
 // dot = sum over valid taps of (Cin - 2*popcount(x XOR w)); bit j = (sg[j]*dot < tt[j])
 func convB1SignDirect(s ConvShape, x, w []uint64, sg, tt []int64, out []uint64) {
-	if s.KSize == 3 {
-		convB1Sign3(s, x, w, sg, tt, out)
-		return
-	}
 	ho, wo := s.Out()
 	p, k, n := s.Pad(), s.KSize, s.Cout
 	kk, ow := k*k, B1Words(s.Cout)
@@ -41,54 +40,83 @@ func convB1SignDirect(s ConvShape, x, w []uint64, sg, tt []int64, out []uint64) 
 	}
 }
 
-// convB1Sign3 is convB1SignDirect for 3x3 kernels. Every pixel runs the
-// same channel loop (b1Interior9, or b1Interior5 for at most 32 channels):
+// b1Plan3 is a 3x3 direct binary conv prepared once: the channels'
+// records, every set of taps outside the image that occurs (its b1Class)
+// and each output pixel's class (0: interior).
+type b1Plan3 struct {
+	r9      []b1Rec9
+	r5      []b1Rec5
+	classes []b1Class
+	cls     []uint8
+}
+
+func newB1Plan3(s ConvShape, w []uint64, sg, tt []int64) *b1Plan3 {
+	p := &b1Plan3{classes: []b1Class{newB1Class(0, w, sg, tt, int64(s.Cin))}}
+	if s.Cin <= 32 {
+		p.r5 = b1Recs5(w, sg)
+	} else {
+		p.r9 = b1Recs9(w, sg)
+	}
+	ho, wo := s.Out()
+	p.cls = make([]uint8, ho*wo)
+	var g [9]uint64
+	for oy := 0; oy < ho; oy++ {
+		for ox := 0; ox < wo; ox++ {
+			mask, _, _ := gather3(s, nil, oy*s.Stride-1, ox*s.Stride-1, &g)
+			i := slices.IndexFunc(p.classes, func(c b1Class) bool { return c.mask == mask })
+			if i < 0 {
+				i = len(p.classes)
+				p.classes = append(p.classes, newB1Class(mask, w, sg, tt, int64(s.Cin)))
+			}
+			p.cls[oy*wo+ox] = uint8(i)
+		}
+	}
+	return p
+}
+
+// run is convB1SignDirect for 3x3 kernels. Every pixel runs the same
+// channel loop (b1Interior9, or b1Interior5 for at most 32 channels):
 // taps outside the image hold zero words and the channel's threshold
 // constant for that set of taps (its b1Class) removes what they add. A
 // pixel whose taps inside the image all hold one word, as did the last
 // such pixel of its class, copies that pixel's signs (digits are mostly
 // flat background, the image's border included).
-func convB1Sign3(s ConvShape, x, w []uint64, sg, tt []int64, out []uint64) {
+func (p *b1Plan3) run(s ConvShape, x, out []uint64) {
 	ho, wo := s.Out()
 	ow := B1Words(s.Cout)
-	var r9 []b1Rec9
-	var r5 []b1Rec5
-	if s.Cin <= 32 {
-		r5 = b1Recs5(w, sg)
-	} else {
-		r9 = b1Recs9(w, sg)
-	}
-	classes := []*b1Class{newB1Class(0, w, sg, tt, int64(s.Cin))}
+	flat := make([]uint64, len(p.classes)*ow) // per class: the signs of its last flat pixel
+	flatWord := make([]uint64, len(p.classes))
+	flatOK := make([]bool, len(p.classes))
 	for oy := 0; oy < ho; oy++ {
 		iy0 := oy*s.Stride - 1
 		for ox := 0; ox < wo; ox++ {
 			ix0 := ox*s.Stride - 1
 			row := out[(oy*wo+ox)*ow : (oy*wo+ox+1)*ow]
+			ci := int(p.cls[oy*wo+ox])
 			var g [9]uint64
-			var c *b1Class
 			var same bool
 			var fw uint64 // the word the taps inside share when same
-			if iy0 >= 0 && iy0+2 < s.H && ix0 >= 0 && ix0+2 < s.W {
+			if ci == 0 {
 				i := iy0*s.W + ix0
 				q := x[i : i+2*s.W+3]
 				g = [9]uint64{q[0], q[1], q[2], q[s.W], q[s.W+1], q[s.W+2], q[2*s.W], q[2*s.W+1], q[2*s.W+2]}
-				same, fw, c = sameWords(g[:]), g[0], classes[0]
+				same, fw = sameWords(g[:]), g[0]
 			} else {
-				var mask uint16
-				mask, same, fw = gather3(s, x, iy0, ix0, &g)
-				c = b1ClassOf(&classes, mask, w, sg, tt, int64(s.Cin))
+				_, same, fw = gather3(s, x, iy0, ix0, &g)
 			}
-			if same && c.flat != nil && fw == c.flatWord {
-				copy(row, c.flat)
+			fr := flat[ci*ow : (ci+1)*ow]
+			if same && flatOK[ci] && fw == flatWord[ci] {
+				copy(row, fr)
 				continue
 			}
-			if r5 != nil {
-				b1Interior5(&g, r5, c.b, row)
+			if p.r5 != nil {
+				b1Interior5(&g, p.r5, p.classes[ci].b, row)
 			} else {
-				b1Interior9(&g, r9, c.b, row)
+				b1Interior9(&g, p.r9, p.classes[ci].b, row)
 			}
 			if same {
-				c.flat, c.flatWord = append(c.flat[:0], row...), fw
+				copy(fr, row)
+				flatWord[ci], flatOK[ci] = fw, true
 			}
 		}
 	}
@@ -96,7 +124,8 @@ func convB1Sign3(s ConvShape, x, w []uint64, sg, tt []int64, out []uint64) {
 
 // gather3 loads the taps of a 3x3 window at (iy0, ix0) that lie inside the
 // image into g, leaving zeros outside, and returns the mask of the taps
-// outside and whether the taps inside share one word fw.
+// outside and whether the taps inside share one word fw. With x nil it
+// only finds the mask.
 func gather3(s ConvShape, x []uint64, iy0, ix0 int, g *[9]uint64) (mask uint16, same bool, fw uint64) {
 	same, first := true, true
 	for t := range 9 {
@@ -105,7 +134,9 @@ func gather3(s ConvShape, x []uint64, iy0, ix0 int, g *[9]uint64) (mask uint16, 
 			mask |= 1 << t
 			continue
 		}
-		g[t] = x[iy*s.W+ix]
+		if x != nil {
+			g[t] = x[iy*s.W+ix]
+		}
 		if first {
 			fw, first = g[t], false
 		} else if g[t] != fw {
@@ -118,20 +149,18 @@ func gather3(s ConvShape, x []uint64, iy0, ix0 int, g *[9]uint64) (mask uint16, 
 // b1Class is one set of taps outside the image (mask bit t for tap t; 0
 // for interior pixels) of a 3x3 binary conv: per channel the constant b of
 // the threshold rule bit = (b - a*pc) >> 63, where pc counts all nine taps
-// with zero words outside, and the signs of the class's last flat pixel.
+// with zero words outside.
 type b1Class struct {
-	mask     uint16
-	b        []int64
-	flat     []uint64
-	flatWord uint64
+	mask uint16
+	b    []int64
 }
 
 // newB1Class derives the class's constants. With P the popcount of the
 // channel's weight words on the taps outside and valid = Cin * (taps
 // inside), the rule sg*(valid - 2*(pc-P)) < tt is b - 2*sg*pc < 0 with
 // b = sg*valid - tt + 2*sg*P.
-func newB1Class(mask uint16, w []uint64, sg, tt []int64, cin int64) *b1Class {
-	c := &b1Class{mask: mask, b: make([]int64, len(sg))}
+func newB1Class(mask uint16, w []uint64, sg, tt []int64, cin int64) b1Class {
+	c := b1Class{mask: mask, b: make([]int64, len(sg))}
 	valid := cin * int64(9-bits.OnesCount16(mask))
 	for j := range c.b {
 		var p int64
@@ -142,18 +171,6 @@ func newB1Class(mask uint16, w []uint64, sg, tt []int64, cin int64) *b1Class {
 		}
 		c.b[j] = sg[j]*valid - tt[j] + 2*sg[j]*p
 	}
-	return c
-}
-
-// b1ClassOf returns the class of mask, adding it to cs the first time.
-func b1ClassOf(cs *[]*b1Class, mask uint16, w []uint64, sg, tt []int64, cin int64) *b1Class {
-	for _, c := range *cs {
-		if c.mask == mask {
-			return c
-		}
-	}
-	c := newB1Class(mask, w, sg, tt, cin)
-	*cs = append(*cs, c)
 	return c
 }
 

@@ -29,12 +29,14 @@ type Net struct {
 	Bias5  []float32
 
 	// derived by prepare: the first layer with integer thresholds, the
-	// last layer's 4-bit weights as int8 rows (the same integers)
+	// last layer's 4-bit weights as int8 rows (the same integers), the
+	// binary layers' prepared convolutions
 	once    sync.Once
 	prepErr error
 	w1s     []int8
 	thr1    []int32
 	w5q8    *kernels.Q8Matrix
+	plans   [3]*kernels.ConvB1SignPlan
 }
 
 // Classify returns the logits of one 28x28 image (grey bytes) computed
@@ -61,10 +63,13 @@ func (bk *Net) Classify(pixels []uint8) ([]float32, error) {
 // the first layer's output [28*28 pixels, 1 word] and returns the packed
 // signs [7*7 pixels, 2 words].
 func (bk *Net) BinaryLayers(bits []uint64) ([]uint64, error) {
+	if err := bk.prepare(); err != nil {
+		return nil, err
+	}
 	for l, s := range bk.Shapes {
 		ho, wo := s.Out()
 		out := make([]uint64, ho*wo*kernels.B1Words(s.Cout))
-		if err := kernels.ConvB1Sign(s, bits, bk.B[l], bk.Th[l], out); err != nil {
+		if err := bk.plans[l].Run(bits, out); err != nil {
 			return nil, err
 		}
 		bits = out

@@ -153,12 +153,16 @@ func BenchmarkNet_Stages(b *testing.B) {
 	for l, s := range bk.Shapes {
 		ho, wo := s.Out()
 		acts[l+1] = make([]uint64, ho*wo*kernels.B1Words(s.Cout))
-		if err := kernels.ConvB1Sign(s, acts[l], bk.B[l], bk.Th[l], acts[l+1]); err != nil {
+		p, err := kernels.NewConvB1SignPlan(s, bk.B[l], bk.Th[l])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Run(acts[l], acts[l+1]); err != nil {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("binary%d", l+1), func(b *testing.B) {
 			for b.Loop() {
-				if err := kernels.ConvB1Sign(s, acts[l], bk.B[l], bk.Th[l], acts[l+1]); err != nil {
+				if err := p.Run(acts[l], acts[l+1]); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -29,7 +29,7 @@ var signBytes = func() (t [256][8]int8) {
 // prepare derives, once, the forms the kernels run: the first layer's
 // float thresholds become integer thresholds on the pixel dot product
 // (exactly equivalent, see firstThreshold), and the last layer's 4-bit
-// weights an int8 matrix.
+// weights an int8 matrix; the binary layers become prepared convolutions.
 func (bk *Net) prepare() error {
 	bk.once.Do(func() { bk.prepErr = bk.derive() })
 	return bk.prepErr
@@ -52,7 +52,13 @@ func (bk *Net) derive() error {
 	if err != nil {
 		return fmt.Errorf("bnet: fc: %w", err)
 	}
-	bk.w1s, bk.thr1, bk.w5q8 = w1s, thr1, w5
+	var plans [3]*kernels.ConvB1SignPlan
+	for l, s := range bk.Shapes {
+		if plans[l], err = kernels.NewConvB1SignPlan(s, bk.B[l], bk.Th[l]); err != nil {
+			return fmt.Errorf("bnet: binary layer %d: %w", l+1, err)
+		}
+	}
+	bk.w1s, bk.thr1, bk.w5q8, bk.plans = w1s, thr1, w5, plans
 	return nil
 }
 
