@@ -75,7 +75,7 @@ func newB1Plan3(s ConvShape, w []uint64, sg, tt []int64) *b1Plan3 {
 }
 
 // run is convB1SignDirect for 3x3 kernels. Every pixel runs the same
-// channel loop (b1Interior9, or b1Interior5 for at most 32 channels):
+// channel loop (b1Channels9, or b1Channels5 for at most 32 channels):
 // taps outside the image hold zero words and the channel's threshold
 // constant for that set of taps (its b1Class) removes what they add. A
 // pixel whose taps inside the image all hold one word, as did the last
@@ -110,9 +110,9 @@ func (p *b1Plan3) run(s ConvShape, x, out []uint64) {
 				continue
 			}
 			if p.r5 != nil {
-				b1Interior5(&g, p.r5, p.classes[ci].b, row)
+				b1Channels5(g, p.r5, p.classes[ci].b, row)
 			} else {
-				b1Interior9(&g, p.r9, p.classes[ci].b, row)
+				b1Channels9(g, p.r9, p.classes[ci].b, row)
 			}
 			if same {
 				copy(fr, row)
@@ -186,24 +186,25 @@ func sameWords(g []uint64) bool {
 }
 
 // b1Rec9 is one output channel of a 3x3 binary conv on 33 to 64 channels:
-// its nine tap words and the slope a = 2*sg of its threshold rule
-// bit = (b - a*pc) >> 63 (b comes from the pixel's b1Class).
+// its nine tap words (a zero tenth, so that a wasm variant loads them in
+// pairs) and the slope a = 2*sg of its threshold rule bit = (b - a*pc) >> 63
+// (b comes from the pixel's b1Class).
 type b1Rec9 struct {
-	w [9]uint64
+	w [10]uint64
 	a int64
 }
 
 // b1Rec5 is b1Rec9 for at most 32 channels: taps 2i and 2i+1 share word i
-// (low and high half), tap 8 alone in word 4.
+// (low and high half), tap 8 alone in word 4, a zero word 5.
 type b1Rec5 struct {
-	w [5]uint64
+	w [6]uint64
 	a int64
 }
 
 func b1Recs9(w []uint64, sg []int64) []b1Rec9 {
 	r := make([]b1Rec9, len(sg))
 	for j := range r {
-		copy(r[j].w[:], w[j*9:])
+		copy(r[j].w[:9], w[j*9:])
 		r[j].a = 2 * sg[j]
 	}
 	return r
@@ -212,7 +213,8 @@ func b1Recs9(w []uint64, sg []int64) []b1Rec9 {
 func b1Recs5(w []uint64, sg []int64) []b1Rec5 {
 	r := make([]b1Rec5, len(sg))
 	for j := range r {
-		r[j].w = b1Pair5(w[j*9 : j*9+9])
+		q := b1Pair5(w[j*9 : j*9+9])
+		copy(r[j].w[:5], q[:])
 		r[j].a = 2 * sg[j]
 	}
 	return r
@@ -223,9 +225,13 @@ func b1Pair5(g []uint64) [5]uint64 {
 	return [5]uint64{g[0] | g[1]<<32, g[2] | g[3]<<32, g[4] | g[5]<<32, g[6] | g[7]<<32, g[8]}
 }
 
+// b1Channels9 and b1Channels5 are the channel loops the direct 3x3 conv
+// runs, b1Interior9 and b1Interior5 unless a SIMD variant replaces them.
+var b1Channels9, b1Channels5 = b1Interior9, b1Interior5
+
 // row = signs of every channel for one pixel with tap words g and
 // threshold constants bs (one a channel).
-func b1Interior9(g *[9]uint64, recs []b1Rec9, bs []int64, row []uint64) {
+func b1Interior9(g [9]uint64, recs []b1Rec9, bs []int64, row []uint64) {
 	g0, g1, g2, g3, g4, g5, g6, g7, g8 := g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8]
 	for wd := range row {
 		rs := recs[wd*B1WordBits : min(len(recs), (wd+1)*B1WordBits)]
@@ -244,7 +250,7 @@ func b1Interior9(g *[9]uint64, recs []b1Rec9, bs []int64, row []uint64) {
 }
 
 // b1Interior5 is b1Interior9 for at most 32 channels, two taps a word.
-func b1Interior5(g *[9]uint64, recs []b1Rec5, bs []int64, row []uint64) {
+func b1Interior5(g [9]uint64, recs []b1Rec5, bs []int64, row []uint64) {
 	q := b1Pair5(g[:])
 	g0, g1, g2, g3, g4 := q[0], q[1], q[2], q[3], q[4]
 	for wd := range row {
