@@ -35,7 +35,7 @@ func ConvU8Sign(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64) err
 	return nil
 }
 
-var convU8SignFast = convU8SignRef
+var convU8SignFast = convU8SignGo
 
 // out[p] bit n = (sum_tap w[n,tap]*x[p+tap] < thr[n])
 func convU8SignRef(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64) {

@@ -361,7 +361,9 @@ func genConvU8(r *rand.Rand, d []int) Case {
 	s := ConvShape{H: d[0], W: d[1], Cin: 1, Cout: min(d[2], 64), KSize: k, Stride: 1}
 	x := make([]uint8, s.H*s.W)
 	for i := range x {
-		if r.IntN(3) > 0 {
+		// ink on one pixel in two of the middle third of the rows: blank
+		// margins like a digit's, whose pixels the fast variants skip
+		if y := i / s.W; 3*y >= s.H && 3*y < 2*s.H && r.IntN(2) > 0 {
 			x[i] = uint8(r.IntN(256))
 		}
 	}
