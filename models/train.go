@@ -48,6 +48,14 @@ type Trainer struct {
 	rng     *rand.Rand
 	pcg     *rand.PCG
 	data    *Dataset
+
+	// For retraining a pruned net (NewPrunedTrainer): Mask is re-applied
+	// after every step; with Teacher set, FreqKD weighs a frequency-domain
+	// distillation of the teacher's output (freqKD) whose band grows from
+	// DC to all frequencies over the run.
+	Mask    PruneMask
+	Teacher *UNet
+	FreqKD  float64
 }
 
 // NewTrainer starts a run, or resumes it from cfg.CkptPath if that exists.
@@ -108,6 +116,14 @@ func (tr *Trainer) TrainStep() (float64, error) {
 		d.D[i] = scale * r
 	}
 	loss /= float64(len(out.D))
+	if tr.Teacher != nil && tr.FreqKD > 0 {
+		tout, err := tr.Teacher.Forward(x, ts, labels)
+		if err != nil {
+			return 0, err
+		}
+		frac := float64(tr.Step) / float64(max(tr.Cfg.Steps-1, 1))
+		loss += freqKD(out, tout, d, frac*float64(out.H/2), tr.FreqKD)
+	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, fmt.Errorf("train: loss is %v at step %d", loss, tr.Step)
 	}
@@ -116,6 +132,9 @@ func (tr *Trainer) TrainStep() (float64, error) {
 	ClipGrads(ps, tr.Cfg.ClipNorm)
 	lr := LRSchedule{Base: tr.Cfg.LR, Min: tr.Cfg.MinLR, Warmup: tr.Cfg.Warmup, Total: tr.Cfg.Steps}.At(tr.Step)
 	tr.Opt.Update(ps, lr)
+	if tr.Mask != nil {
+		tr.Mask.Apply()
+	}
 	tr.EMA.Update(ps)
 	tr.Step++
 	return loss, nil

@@ -16,7 +16,7 @@ import (
 
 func init() {
 	register("prune", "Fourier-guided magnitude pruning of the FP classifier: plain fine-tuning vs frequency distillation", prune)
-	register("prune-unet", "magnitude-prune the FP U-Net (no retraining) into a zoo model, for qdiff eval", pruneUNet)
+	register("prune-unet", "magnitude-prune the FP U-Net into a zoo model, optionally retrained (plain or with frequency distillation)", pruneUNet)
 }
 
 func pruneUNet(args []string) error {
@@ -24,14 +24,58 @@ func pruneUNet(args []string) error {
 	in := fs.String("model", "models/zoo/unet.fp32.safetensors", "FP U-Net")
 	sp := fs.Float64("sparsity", 0.5, "fraction of conv and linear weights set to zero, in [0, 1)")
 	out := fs.String("o", "unet.pruned.safetensors", "output zoo model")
+	cfg := models.DefaultTrain
+	cfg.Steps, cfg.LR, cfg.MinLR, cfg.Warmup, cfg.EMADecay, cfg.LogEvery = 0, 2e-4, 1e-5, 20, 0.99, 10
+	fs.IntVar(&cfg.Steps, "retrain-steps", cfg.Steps, "optimizer steps of retraining after pruning (0: none)")
+	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "images per retraining step")
+	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "peak retraining learning rate")
+	fs.Float64Var(&cfg.EMADecay, "ema", cfg.EMADecay, "decay of the weight average that is exported")
+	fs.StringVar(&cfg.CkptPath, "ckpt", "", "retraining checkpoint, resumed from if present (default: <o>.ckpt)")
+	kd := fs.Float64("freq-kd", 0, "weight of frequency-domain distillation from the unpruned net (0: plain fine-tuning)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	nz, total, err := models.PruneUNet(*in, *out, *sp)
+	if *sp < 0 || *sp >= 1 || cfg.Steps < 0 || *kd < 0 {
+		return fmt.Errorf("-sparsity must be in [0, 1), -retrain-steps and -freq-kd not negative")
+	}
+	if cfg.Steps == 0 {
+		nz, total, err := models.PruneUNet(*in, *out, *sp)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("wrote %s: %d of %d weights left (%.1f%%)\n", *out, nz, total, 100*float64(nz)/float64(total))
+		return nil
+	}
+	if cfg.CkptPath == "" {
+		cfg.CkptPath = *out + ".ckpt"
+	}
+	cfg.Warmup = min(cfg.Warmup, cfg.Steps/5)
+	dir, err := models.MNISTDir()
 	if err != nil {
 		return err
 	}
-	fmt.Printf("wrote %s: %d of %d weights left (%.1f%%)\n", *out, nz, total, 100*float64(nz)/float64(total))
+	data, err := models.LoadMNIST(dir, "train")
+	if err != nil {
+		return err
+	}
+	tr, err := models.NewPrunedTrainer(cfg, data, *in, *sp, *kd)
+	if err != nil {
+		return err
+	}
+	nz, total := tr.Mask.NonZero()
+	fmt.Printf("pruned to %d of %d weights (%.1f%%); retraining %d steps, freq-kd %g\n", nz, total, 100*float64(nz)/float64(total), cfg.Steps, *kd)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := tr.Run(ctx, os.Stdout); err != nil {
+		return err
+	}
+	if tr.Step < cfg.Steps {
+		return fmt.Errorf("stopped at step %d of %d; rerun the same command to resume from %s", tr.Step, cfg.Steps, cfg.CkptPath)
+	}
+	if err := models.ExportPrunedUNet(cfg.CkptPath, *out, *sp, *kd); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s\n", *out)
 	return nil
 }
 

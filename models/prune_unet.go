@@ -1,0 +1,68 @@
+package models
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// NewPrunedTrainer starts (or resumes from cfg.CkptPath) the retraining
+// of the FP U-Net in file fp magnitude-pruned to sparsity: the student
+// starts from fp's weights with the smallest-magnitude fraction of every
+// conv and linear weight set to zero, its average (EMA) from the pruned
+// weights, and the mask holds through every step. With freqKD > 0 the
+// unpruned net is the teacher of a frequency-domain distillation of the
+// predicted noise (plain fine-tuning otherwise). On resume the mask is
+// the checkpoint's zero weights.
+func NewPrunedTrainer(cfg TrainConfig, data *Dataset, fp string, sparsity, freqKD float64) (*Trainer, error) {
+	teacher, _, err := LoadUNet(fp)
+	if err != nil {
+		return nil, err
+	}
+	if teacher.Cfg != DefaultUNet {
+		return nil, fmt.Errorf("prune: %s has config %+v, the trainer builds %+v", fp, teacher.Cfg, DefaultUNet)
+	}
+	tr, err := NewTrainer(cfg, data)
+	if err != nil {
+		return nil, err
+	}
+	ps := tr.Net.Params()
+	if tr.Step > 0 {
+		tr.Mask = PruneMask{}
+		for _, p := range ps {
+			if p.Decay {
+				keep := make([]bool, len(p.W))
+				for i, v := range p.W {
+					keep[i] = v != 0
+				}
+				tr.Mask[p] = keep
+			}
+		}
+	} else {
+		for i, p := range teacher.Params() {
+			copy(ps[i].W, p.W)
+		}
+		if tr.Mask, err = MagnitudePrune(ps, sparsity); err != nil {
+			return nil, err
+		}
+		tr.EMA = NewEMA(ps, cfg.EMADecay)
+	}
+	if freqKD > 0 {
+		tr.Teacher, tr.FreqKD = teacher, freqKD
+	}
+	return tr, nil
+}
+
+// ExportPrunedUNet writes the EMA weights of a pruned retraining
+// checkpoint as a zoo model, recording how it was made.
+func ExportPrunedUNet(ckpt, out string, sparsity, freqKD float64) error {
+	u, f, err := LoadUNet(ckpt)
+	if err != nil {
+		return err
+	}
+	how := "plain fine-tuning"
+	if freqKD > 0 {
+		how = "frequency-domain distillation from the unpruned net, weight " + strconv.FormatFloat(freqKD, 'g', -1, 64)
+	}
+	return saveUNet(u, f, out, "ema", map[string]string{
+		"qdiff.pruned": fmt.Sprintf("magnitude, layer by layer, sparsity %g, retrained %s steps with %s", sparsity, f.Meta["qdiff.step"], how)})
+}
