@@ -81,9 +81,17 @@
 // at most 64 input channels (one word a pixel) run direct
 // (conv_b1_direct_go.go): each output pixel counts only its taps inside
 // the image, which equals the padding-corrected im2col product, and
-// applies the threshold at once.
+// applies the threshold at once. For 3x3 kernels the taps outside the
+// image hold zero words and each set of outside taps (a border class)
+// has its own threshold constants that remove what those zeros add, so
+// border and interior pixels run one channel loop (conv_b1_direct_wasm.go
+// pairs the tap words in v128); pixels whose taps inside the image hold
+// one word copy the signs of the last such pixel of their class. A
+// ConvB1SignPlan derives the per-channel records and class constants once
+// for a layer that runs on many images.
 //
 // The first layer of a binary network (ConvU8Sign) convolves grey bytes
 // with int8 weights and thresholds the int32 dot products directly
-// (-1 when dot < thr[n]; a "dot > t" rule is expressed with negated weights).
+// (-1 when dot < thr[n]; a "dot > t" rule is expressed with negated weights);
+// pixels whose taps hold no ink take the signs of the zero product.
 package kernels
