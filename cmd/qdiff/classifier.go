@@ -47,6 +47,15 @@ func trainClassifier(args []string) error {
 }
 
 // mnistSplits loads the MNIST training and test sets from the module cache.
+// mnistTrain loads the 60,000 MNIST training digits.
+func mnistTrain() (*models.Dataset, error) {
+	dir, err := models.MNISTDir()
+	if err != nil {
+		return nil, err
+	}
+	return models.LoadMNIST(dir, "train")
+}
+
 func mnistSplits() (train, test *models.Dataset, err error) {
 	dir, err := models.MNISTDir()
 	if err != nil {

@@ -50,11 +50,7 @@ func pruneUNet(args []string) error {
 		cfg.CkptPath = *out + ".ckpt"
 	}
 	cfg.Warmup = min(cfg.Warmup, cfg.Steps/5)
-	dir, err := models.MNISTDir()
-	if err != nil {
-		return err
-	}
-	data, err := models.LoadMNIST(dir, "train")
+	data, err := mnistTrain()
 	if err != nil {
 		return err
 	}

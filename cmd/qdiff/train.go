@@ -28,11 +28,7 @@ func trainDiffusion(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dir, err := models.MNISTDir()
-	if err != nil {
-		return err
-	}
-	data, err := models.LoadMNIST(dir, "train")
+	data, err := mnistTrain()
 	if err != nil {
 		return err
 	}
