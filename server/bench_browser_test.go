@@ -20,13 +20,16 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/qdiff/qdiff/kernels"
+	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/site"
 )
 
 // BenchmarkBrowser measures, in headless Chromium with the committed
 // weights: ms per guided DDIM step per precision (one worker), images per
 // second with 1 and 2 workers, the time from navigation to the first
-// finished W8A8 image (DDIM 20, warm cache), and kernel GOPS in a worker.
+// finished W8A8 image (DDIM 20, warm cache), the binary classifier's µs
+// per image and kernel GOPS in a worker.
 // Run with `make bench-browser`.
 func BenchmarkBrowser(b *testing.B) {
 	if _, err := exec.LookPath(chromiumPath()); err != nil {
@@ -50,6 +53,7 @@ func BenchmarkBrowser(b *testing.B) {
 	if _, err := site.Build(context.Background(), opt); err != nil {
 		b.Fatal(err)
 	}
+	digits := mnistTestDigits(b, 256)
 	h := New(os.DirFS(out), log.New(io.Discard, "", 0))
 	cold := coldVisit(b, h)
 	srv := httptest.NewServer(h)
@@ -98,12 +102,25 @@ func BenchmarkBrowser(b *testing.B) {
 		fmt.Printf("navigation to first finished W8A8 image (DDIM 20, warm cache): %.2f s\n", first)
 		fmt.Printf("  phases (s since navigation) of the three runs:\n  %s\n", strings.Join(phases, "\n  "))
 		b.ReportMetric(first, "s-first-image")
+		fmt.Println("\n| binary classifier in Chromium (worker), one image at a time | µs/image |\n|---|---|")
+		for _, c := range []struct {
+			name string
+			px   []uint8
+		}{{"256 MNIST test digits", digits}, {"256 dense synthetic images", bnet.DenseImages(256)}} {
+			us, err := chromedp.Run(ctx, chromedp.Evaluate[float64](
+				fmt.Sprintf(`window.qdiff.benchClassify(%s, 5)`, jsBytes(c.px)), chromedp.EvalAwaitPromise))
+			if err != nil {
+				b.Fatal(err)
+			}
+			fmt.Printf("| %s | %.1f |\n", c.name, us)
+			b.ReportMetric(us, "us/image-bnet-"+strings.Fields(c.name)[1])
+		}
 		fmt.Println("\n| kernel in Chromium (worker) | shape | GOPS |\n|---|---|---|")
 		for _, name := range []string{"gemm_i8", "gemm_w4", "gemm_b1", "gemm_f32"} {
 			op, _ := kernels.Lookup(name)
 			dims := op.Bench[0]
 			r, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](
-				fmt.Sprintf(`window.qdiff.bench(%q, %v, 20)`, name, jsArray(dims)), chromedp.EvalAwaitPromise))
+				fmt.Sprintf(`window.qdiff.bench(%q, %v, 20)`, name, jsInts(dims)), chromedp.EvalAwaitPromise))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -114,15 +131,25 @@ func BenchmarkBrowser(b *testing.B) {
 	}
 }
 
-func jsArray(d []int) string {
-	s := "["
-	for i, v := range d {
-		if i > 0 {
-			s += ","
-		}
-		s += fmt.Sprint(v)
+// mnistTestDigits returns the first n MNIST test digits, 784 bytes each.
+func mnistTestDigits(b *testing.B, n int) []uint8 {
+	dir, err := models.MNISTDir()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return s + "]"
+	test, err := models.LoadMNIST(dir, "t10k")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return test.Pixels[:n*784]
+}
+
+func jsBytes(px []uint8) string {
+	v := make([]int, len(px))
+	for i, p := range px {
+		v[i] = int(p)
+	}
+	return jsInts(v)
 }
 
 // median3 returns the median of three measurements.

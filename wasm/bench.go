@@ -8,6 +8,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/qdiff/qdiff/kernels"
+	"github.com/qdiff/qdiff/models/bnet"
 )
 
 // bench times reps runs of a kernel-table op: qdiffBench(op, dims, reps).
@@ -49,4 +50,30 @@ func bench(args []safejs.Value) (any, error) {
 	}
 	ms := float64(time.Since(t0).Microseconds()) / 1000
 	return map[string]any{"ms": ms, "ops": op.Ops(dims) * float64(reps)}, nil
+}
+
+// benchClassify times the binary classifier the way qdiff bench does
+// natively and under wazero (bnet.TimeClassify, one image at a time):
+// qdiffBenchClassify(pixels, reps) with pixels a Uint8Array of whole 28x28
+// images; it returns the mean microseconds per image.
+func benchClassify(args []safejs.Value) (any, error) {
+	if classifier == nil {
+		return nil, fmt.Errorf("the binary classifier is not loaded")
+	}
+	if len(args) != 2 {
+		return nil, fmt.Errorf("qdiffBenchClassify(pixels, reps) takes 2 arguments, got %d", len(args))
+	}
+	px, err := bytesArg(args[0], 1024*784)
+	if err != nil {
+		return nil, fmt.Errorf("qdiffBenchClassify: %w", err)
+	}
+	reps, err := args[1].Int()
+	if err != nil || reps < 1 || reps > 1000 {
+		return nil, fmt.Errorf("reps must be 1..1000")
+	}
+	ns, err := bnet.TimeClassify(classifier, px, 1, reps)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"us": float64(ns) / 1000}, nil
 }

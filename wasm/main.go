@@ -55,6 +55,7 @@ func main() {
 	}
 	for name, fn := range map[string]func([]safejs.Value) (any, error){
 		"qdiffLoadDialog": loadDialog, "qdiffDialog": dialogStep, "qdiffOracle": oracle,
+		"qdiffBenchClassify": benchClassify,
 	} {
 		if err := export(g, name, fn); err != nil {
 			panic(err)

@@ -355,6 +355,16 @@
     return { ms: d.ms, ops: d.ops };
   };
 
+  // Binary classifier benchmark in a worker: mean µs per image over reps
+  // passes of pixels (whole 28x28 images), one image at a time.
+  window.qdiff.benchClassify = async (pixels, reps) => {
+    const ws = pool();
+    await ws[0].ready;
+    if (!(await loadClassifier(ws[0]))) throw new Error('this site has no binary classifier');
+    const d = await call(ws[0], { type: 'benchClassify', id: -1, pixels: new Uint8Array(pixels).buffer, reps });
+    return d.us;
+  };
+
   // for pad.js: the pad runs its own worker so it never waits for a grid
   window.qdiff.internal = { startWorker, loadClassifier, fetchModel, call, showError, manifest };
 

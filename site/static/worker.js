@@ -33,6 +33,9 @@ self.onmessage = async (e) => {
     } else if (m.type === 'oracle') {
       const r = self.qdiffOracle(new Uint8Array(m.pixels));
       postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, answers: r.answers });
+    } else if (m.type === 'benchClassify') {
+      const r = self.qdiffBenchClassify(new Uint8Array(m.pixels), m.reps);
+      postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, us: r.us });
     } else if (m.type === 'bench') {
       const r = self.qdiffBench(m.op, m.dims, m.reps);
       postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, ms: r.ms, ops: r.ops });
