@@ -20,7 +20,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/qdiff/qdiff/kernels"
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/site"
 )
@@ -53,7 +52,7 @@ func BenchmarkBrowser(b *testing.B) {
 	if _, err := site.Build(context.Background(), opt); err != nil {
 		b.Fatal(err)
 	}
-	digits := mnistTestDigits(b, 256)
+	digits := mnistTest(b).Pixels[:256*784]
 	h := New(os.DirFS(out), log.New(io.Discard, "", 0))
 	cold := coldVisit(b, h)
 	srv := httptest.NewServer(h)
@@ -129,19 +128,6 @@ func BenchmarkBrowser(b *testing.B) {
 			b.ReportMetric(gops, "GOPS-"+name)
 		}
 	}
-}
-
-// mnistTestDigits returns the first n MNIST test digits, 784 bytes each.
-func mnistTestDigits(b *testing.B, n int) []uint8 {
-	dir, err := models.MNISTDir()
-	if err != nil {
-		b.Fatal(err)
-	}
-	test, err := models.LoadMNIST(dir, "t10k")
-	if err != nil {
-		b.Fatal(err)
-	}
-	return test.Pixels[:n*784]
 }
 
 func jsBytes(px []uint8) string {

@@ -433,15 +433,21 @@ func padPage(t *testing.T) (context.Context, func() []string, *models.Dataset, *
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`#pad-canvas`)); err != nil {
 		t.Fatal(err)
 	}
+	return ctx, consoleErrors, mnistTest(t), zooBnet(t)
+}
+
+// mnistTest loads the 10,000 MNIST test digits.
+func mnistTest(tb testing.TB) *models.Dataset {
+	tb.Helper()
 	dir, err := models.MNISTDir()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	test, err := models.LoadMNIST(dir, "t10k")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return ctx, consoleErrors, test, zooBnet(t)
+	return test
 }
 
 func zooBnet(t *testing.T) *bnet.Net {

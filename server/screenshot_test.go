@@ -13,7 +13,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/site"
 )
 
@@ -55,10 +54,7 @@ func TestScreenshots(t *testing.T) {
 	if done, err := waitDone(ctx); err != nil || done["ok"] != true {
 		t.Fatalf("generation: %v %v", done, err)
 	}
-	test, err := models.LoadMNIST(mustMNIST(t), "t10k")
-	if err != nil {
-		t.Fatal(err)
-	}
+	test := mnistTest(t)
 	img := make([]int, 784)
 	for p, v := range test.Image(0) {
 		img[p] = int(v)
@@ -92,13 +88,4 @@ func TestScreenshots(t *testing.T) {
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
-}
-
-func mustMNIST(t *testing.T) string {
-	t.Helper()
-	d, err := models.MNISTDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
