@@ -44,9 +44,9 @@ func ConvB1Sign(s ConvShape, x []uint64, w *B1Matrix, th *Threshold, out []uint6
 // ConvB1SignPlan is ConvB1Sign prepared for one shape, weights and
 // thresholds: what the direct kernel derives from them (each channel's
 // weight words and threshold as one record, the threshold constants of
-// the border pixels) is computed once. Later changes to the weights or
-// thresholds are not seen. Run does not modify the plan, so goroutines
-// may share one.
+// the border pixels) is computed once, so later changes to the weights
+// or thresholds must not be made: the 3x3 kernel would not see them, the
+// others would. Run does not modify the plan, so goroutines may share one.
 type ConvB1SignPlan struct {
 	s  ConvShape
 	w  *B1Matrix
