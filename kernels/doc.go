@@ -24,7 +24,14 @@
 // A variant whose inner loop needs an instruction simd/archsimd does not
 // offer is Go assembly in a .s file of the same name (gemm_i8_2x2_wasm.s:
 // i32x4.dot_i16x8_s), behind a Go wrapper in the .go file that owns the
-// bounds checks and the edges.
+// bounds checks and the edges. So is a wasm loop whose loads wazero would
+// bounds-check one by one: wazero checks each address value once per
+// block, and Go code computes every address anew (i32.wrap_i64), so the
+// assembly (conv_u8_wasm.s, conv_b1_direct_wasm.s) wraps a base address
+// once into PC_B, the one i32 local, free in a leaf function, and loads at
+// immediate offsets from it. Immediates that wasm places after the opcode
+// (lane indexes, store offsets) are written as a second operand,
+// "I64x2ExtractLane $0, $1": with one operand the assembler encodes 0.
 //
 // The exported entry point of an op (GemmI8, ConvI8, GemmB1, ...) checks its
 // slice lengths against its shapes and returns an error; the variants behind
