@@ -84,6 +84,8 @@ func (p *ConvB1SignPlan) Run(x, out []uint64) error {
 		return err
 	}
 	switch {
+	case convB1Fast && p.p3 != nil && b1Plan3Fast != nil:
+		b1Plan3Fast(p.p3, s, x, out)
 	case convB1Fast && p.p3 != nil:
 		p.p3.run(s, x, out)
 	case convB1Fast && s.Cin <= B1WordBits:

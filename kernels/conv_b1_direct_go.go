@@ -48,6 +48,12 @@ type b1Plan3 struct {
 	r5      []b1Rec5
 	classes []b1Class
 	cls     []uint8
+
+	// for the wasm variant: every class's constants one after another
+	// [class, Cout], and per class the masks of its taps inside the image
+	// in b1Order, one word a tap (b1Masks)
+	bsAll []int64
+	masks []uint64
 }
 
 func newB1Plan3(s ConvShape, w []uint64, sg, tt []int64) *b1Plan3 {
@@ -71,11 +77,47 @@ func newB1Plan3(s ConvShape, w []uint64, sg, tt []int64) *b1Plan3 {
 			p.cls[oy*wo+ox] = uint8(i)
 		}
 	}
+	for _, c := range p.classes {
+		p.bsAll = append(p.bsAll, c.b...)
+		p.masks = append(p.masks, b1Masks(c.mask, s.Cin <= 32)...)
+	}
 	return p
 }
 
+// b1Masks returns the words the wasm variant ANDs with each tap's XOR with
+// the centre tap to find flat pixels: all ones for a tap inside the image,
+// zero outside and for the padding word. With halves (at most 32 channels,
+// taps paired into words as b1Pair5 pairs them) a word holds two taps' masks.
+func b1Masks(mask uint16, halves bool) []uint64 {
+	in := func(t int) uint64 {
+		if mask>>t&1 == 1 {
+			return 0
+		}
+		return ^uint64(0)
+	}
+	if halves {
+		m := make([]uint64, 6)
+		for i, pr := range b1Order5 {
+			m[i] = in(pr[0]) & 0xFFFFFFFF
+			if pr[1] >= 0 {
+				m[i] |= in(pr[1]) << 32
+			}
+		}
+		return m
+	}
+	m := make([]uint64, 10)
+	for i, t := range b1Order {
+		m[i] = in(t)
+	}
+	return m
+}
+
+// b1Plan3Fast, set by a SIMD variant, runs a prepared 3x3 conv in place
+// of run.
+var b1Plan3Fast func(p *b1Plan3, s ConvShape, x, out []uint64)
+
 // run is convB1SignDirect for 3x3 kernels. Every pixel runs the same
-// channel loop (b1Channels9, or b1Channels5 for at most 32 channels):
+// channel loop (b1Interior9, or b1Interior5 for at most 32 channels):
 // taps outside the image hold zero words and the channel's threshold
 // constant for that set of taps (its b1Class) removes what they add. A
 // pixel whose taps inside the image all hold one word, as did the last
@@ -110,9 +152,9 @@ func (p *b1Plan3) run(s ConvShape, x, out []uint64) {
 				continue
 			}
 			if p.r5 != nil {
-				b1Channels5(g, p.r5, p.classes[ci].b, row)
+				b1Interior5(g, p.r5, p.classes[ci].b, row)
 			} else {
-				b1Channels9(g, p.r9, p.classes[ci].b, row)
+				b1Interior9(g, p.r9, p.classes[ci].b, row)
 			}
 			if same {
 				copy(fr, row)
@@ -185,17 +227,26 @@ func sameWords(g []uint64) bool {
 	return true
 }
 
+// b1Order is the order of the nine taps in a b1Rec9: the first two taps of
+// each row, then the third column, so that a wasm variant loads pairs of
+// neighbours from a row at once.
+var b1Order = [9]int{0, 1, 3, 4, 6, 7, 2, 5, 8}
+
+// b1Order5 is b1Order for b1Rec5: the taps in the low and high half of
+// each word (-1: none).
+var b1Order5 = [5][2]int{{0, 1}, {3, 4}, {6, 7}, {2, 5}, {8, -1}}
+
 // b1Rec9 is one output channel of a 3x3 binary conv on 33 to 64 channels:
-// its nine tap words (a zero tenth, so that a wasm variant loads them in
-// pairs) and the slope a = 2*sg of its threshold rule bit = (b - a*pc) >> 63
-// (b comes from the pixel's b1Class).
+// its nine tap words in b1Order (a zero tenth, so that a wasm variant loads
+// them in pairs) and the slope a = 2*sg of its threshold rule
+// bit = (b - a*pc) >> 63 (b comes from the pixel's b1Class).
 type b1Rec9 struct {
 	w [10]uint64
 	a int64
 }
 
-// b1Rec5 is b1Rec9 for at most 32 channels: taps 2i and 2i+1 share word i
-// (low and high half), tap 8 alone in word 4, a zero word 5.
+// b1Rec5 is b1Rec9 for at most 32 channels: two taps a word as b1Pair5
+// pairs them, a zero word 5.
 type b1Rec5 struct {
 	w [6]uint64
 	a int64
@@ -204,7 +255,9 @@ type b1Rec5 struct {
 func b1Recs9(w []uint64, sg []int64) []b1Rec9 {
 	r := make([]b1Rec9, len(sg))
 	for j := range r {
-		copy(r[j].w[:9], w[j*9:])
+		for i, t := range b1Order {
+			r[j].w[i] = w[j*9+t]
+		}
 		r[j].a = 2 * sg[j]
 	}
 	return r
@@ -220,19 +273,15 @@ func b1Recs5(w []uint64, sg []int64) []b1Rec5 {
 	return r
 }
 
-// b1Pair5 packs nine words of at most 32 bits into five.
+// b1Pair5 packs nine words of at most 32 bits into five (b1Order5).
 func b1Pair5(g []uint64) [5]uint64 {
-	return [5]uint64{g[0] | g[1]<<32, g[2] | g[3]<<32, g[4] | g[5]<<32, g[6] | g[7]<<32, g[8]}
+	return [5]uint64{g[0] | g[1]<<32, g[3] | g[4]<<32, g[6] | g[7]<<32, g[2] | g[5]<<32, g[8]}
 }
-
-// b1Channels9 and b1Channels5 are the channel loops the direct 3x3 conv
-// runs, b1Interior9 and b1Interior5 unless a SIMD variant replaces them.
-var b1Channels9, b1Channels5 = b1Interior9, b1Interior5
 
 // row = signs of every channel for one pixel with tap words g and
 // threshold constants bs (one a channel).
 func b1Interior9(g [9]uint64, recs []b1Rec9, bs []int64, row []uint64) {
-	g0, g1, g2, g3, g4, g5, g6, g7, g8 := g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8]
+	g0, g1, g2, g3, g4, g5, g6, g7, g8 := g[0], g[1], g[3], g[4], g[6], g[7], g[2], g[5], g[8] // b1Order
 	for wd := range row {
 		rs := recs[wd*B1WordBits : min(len(recs), (wd+1)*B1WordBits)]
 		cb := bs[wd*B1WordBits:]

@@ -3,40 +3,39 @@
 package kernels
 
 func init() {
-	b1Channels9, b1Channels5 = b1Channels9Wasm, b1Channels5Wasm
+	b1Plan3Fast = b1Plan3Wasm
 	addVariant("conv_b1", "wasm")
 }
 
-// b1Channels9Wasm is b1Interior9 through b1Word9 (conv_b1_direct_wasm.s),
-// one call per 64 channels: the tap words are XORed two at a time in
-// v128 and the halves counted with i64x2.extract_lane and i64.popcnt
-// (wazero's i8x16.popcnt is a long sequence without AVX-512).
-// row = signs of every channel for one pixel with tap words g.
-func b1Channels9Wasm(g [9]uint64, recs []b1Rec9, bs []int64, row []uint64) {
-	gg := [10]uint64{g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8]}
-	for wd := range row {
-		lo, hi := wd*B1WordBits, min(len(recs), (wd+1)*B1WordBits)
-		_ = bs[hi-1]
-		row[wd] = b1Word9(&gg, &recs[lo], &bs[lo], hi-lo)
+// b1Plan3Wasm runs a prepared 3x3 binary conv through b1Run9 or b1Run5
+// (conv_b1_direct_wasm.s) on a zero-padded copy of x: the whole pixel loop
+// is assembly, since Go's wasm code checks the bounds of each of its stack
+// and slice accesses under wazero and that cost as much as the channel
+// loop. More than 128 channels out run b1Plan3.run.
+func b1Plan3Wasm(p *b1Plan3, s ConvShape, x, out []uint64) {
+	ow := B1Words(s.Cout)
+	if ow > 2 {
+		p.run(s, x, out)
+		return
+	}
+	rs := s.W + 2
+	xp := make([]uint64, (s.H+2)*rs)
+	for y := 0; y < s.H; y++ {
+		copy(xp[(y+1)*rs+1:(y+1)*rs+1+s.W], x[y*s.W:(y+1)*s.W])
+	}
+	flat := make([]uint64, 4*len(p.classes)) // per class: word, ok, two sign words
+	ho, wo := s.Out()
+	if p.r5 != nil {
+		b1Run5(&xp[0], &p.r5[0], &p.bsAll[0], &p.cls[0], &p.masks[0], &flat[0], &out[0], ho, wo, 8*s.Stride, 8*rs, s.Cout, ow)
+	} else {
+		b1Run9(&xp[0], &p.r9[0], &p.bsAll[0], &p.cls[0], &p.masks[0], &flat[0], &out[0], ho, wo, 8*s.Stride, 8*rs, s.Cout, ow)
 	}
 }
 
-// b1Channels5Wasm is b1Channels9Wasm for at most 32 channels, two taps a
-// word (b1Rec5).
-func b1Channels5Wasm(g [9]uint64, recs []b1Rec5, bs []int64, row []uint64) {
-	q := b1Pair5(g[:])
-	gg := [6]uint64{q[0], q[1], q[2], q[3], q[4]}
-	for wd := range row {
-		lo, hi := wd*B1WordBits, min(len(recs), (wd+1)*B1WordBits)
-		_ = bs[hi-1]
-		row[wd] = b1Word5(&gg, &recs[lo], &bs[lo], hi-lo)
-	}
-}
-
-// b1Word9 and b1Word5 are in conv_b1_direct_wasm.s.
+// b1Run9 and b1Run5 are in conv_b1_direct_wasm.s.
 //
 //go:noescape
-func b1Word9(gw *[10]uint64, recs *b1Rec9, bs *int64, n int) uint64
+func b1Run9(xp *uint64, recs *b1Rec9, bs *int64, cls *uint8, masks, flat, out *uint64, ho, wo, step, rs, cout, ow int)
 
 //go:noescape
-func b1Word5(gw *[6]uint64, recs *b1Rec5, bs *int64, n int) uint64
+func b1Run5(xp *uint64, recs *b1Rec5, bs *int64, cls *uint8, masks, flat, out *uint64, ho, wo, step, rs, cout, ow int)

@@ -130,7 +130,7 @@ func TestWasm_SIMDOpcodes(t *testing.T) {
 	}{
 		{"gemmI8Panel2", 20}, {"unpackW4Rows", 5}, {"gemmB1Tile2x2", 12},
 		{"gemmF32Micro4x8", 20}, {"siluWasm", 10}, {"quantizeWasm", 5},
-		{"b1Word9", 20}, {"b1Word5", 12}, {"convU8Sign32", 80},
+		{"b1Run9", 30}, {"b1Run5", 20}, {"convU8Sign32", 80},
 	} {
 		body, ok := bodies[pkg+c.fn]
 		if !ok {
