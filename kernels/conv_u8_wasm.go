@@ -7,11 +7,6 @@ func init() {
 	addVariant("conv_u8", "wasm")
 }
 
-// convU8Pairs lists the tap pairs of convU8Sign32 (tap kh*3+kw; -1 for the
-// ninth tap's empty partner): three row pairs, the third column's first two
-// rows, and the last tap alone.
-var convU8Pairs = [5][2]int{{0, 1}, {3, 4}, {6, 7}, {2, 5}, {8, -1}}
-
 // convU8SignWasm runs 32 output channels of a 3x3 conv (the binary
 // network's first layer) through convU8Sign32 (conv_u8_wasm.s), after
 // laying out the zero-padded image as int16 and the weights and
@@ -23,19 +18,9 @@ func convU8SignWasm(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64)
 		convU8SignGo(s, x, w, thr, out)
 		return
 	}
-	h, wd := s.H, s.W
-	rs := wd + 2
-	x16 := make([]int16, (h+2)*rs)
-	for y := 0; y < h; y++ {
-		row := x[y*wd : y*wd+wd]
-		d := x16[(y+1)*rs+1:]
-		d = d[:len(row)]
-		for i, v := range row {
-			d[i] = int16(v)
-		}
-	}
+	x16 := convU8Pad16(s, x)
 	var wt convU8Pack
-	for p, pr := range convU8Pairs {
+	for p, pr := range b1Order5 {
 		for n := 0; n < 32; n++ {
 			i := p*64 + n*2
 			wt.w[i] = int16(w[n*9+pr[0]])
@@ -45,11 +30,8 @@ func convU8SignWasm(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64)
 		}
 	}
 	copy(wt.thr[:], thr)
-	var zw uint64 // the signs of dot = 0
-	for n := 0; n < 32; n++ {
-		zw |= uint64(-int64(thr[n])) >> 63 << n
-	}
-	convU8Sign32(&x16[0], &wt, &out[0], zw, h, wd)
+	zw := convU8ZeroWord(thr)
+	convU8Sign32(&x16[0], &wt, &out[0], zw, s.H, s.W)
 }
 
 // convU8Pack is what convU8Sign32 reads a pixel: the weights as
