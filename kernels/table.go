@@ -61,6 +61,9 @@ var Table = []Op{
 	{Name: "gemm_b1", Dims: []string{"M", "N", "K"}, Tile: []int{2, 2, 128},
 		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
 		Ops:   gemmOps, Gen: genGemmB1, Random: randGemm},
+	{Name: "gemm_b1i8", Dims: []string{"M", "N", "K"}, Tile: []int{1, 12, 16},
+		Bench: [][]int{{1, 10, 6272}},
+		Ops:   gemmOps, Gen: genGemmB1I8, Random: randGemm},
 	{Name: "gemm_f32", Dims: []string{"M", "N", "K"}, Tile: []int{4, 16, 8}, Tol: TolGemmF32,
 		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
 		Ops:   gemmOps, Gen: genGemmF32, Random: randGemm},
@@ -254,6 +257,27 @@ func genGemmB1(r *rand.Rand, d []int) Case {
 			gemmB1Fast(m, n, words, int32(k), a, w, out)
 		} else {
 			gemmB1Ref(m, n, words, int32(k), a, w, out)
+		}
+	}, Out: func() []float64 { return i32s(out) }}
+}
+
+func genGemmB1I8(r *rand.Rand, d []int) Case {
+	m, n, k := d[0], d[1], d[2]
+	a := randWords(r, m, k)
+	w, err := NewQ8Matrix(n, k, randI8(r, n*k, -127, 127), make([]float32, n))
+	if err != nil {
+		panic(err)
+	}
+	p, err := NewGemmB1I8Plan(w)
+	if err != nil {
+		panic(err)
+	}
+	out := make([]int32, m*n)
+	return Case{Run: func(fast bool) {
+		if fast && p.prep != nil {
+			gemmB1I8Fast(m, n, k, a, p.prep, out)
+		} else {
+			gemmB1I8Ref(m, n, k, a, w.Data, out)
 		}
 	}, Out: func() []float64 { return i32s(out) }}
 }

@@ -29,13 +29,14 @@ type Net struct {
 	Bias5  []float32
 
 	// derived by prepare: the first layer with integer thresholds, the
-	// last layer's 4-bit weights as int8 rows (the same integers), the
-	// binary layers' prepared convolutions
+	// last layer's 4-bit weights as int8 rows (the same integers) in a
+	// prepared sign-by-int8 product, the binary layers' prepared
+	// convolutions
 	once    sync.Once
 	prepErr error
 	w1s     []int8
 	thr1    []int32
-	w5q8    *kernels.Q8Matrix
+	last    *kernels.GemmB1I8Plan
 	plans   [3]*kernels.ConvB1SignPlan
 }
 
@@ -85,15 +86,8 @@ func (bk *Net) Last(bits []uint64) ([]float32, error) {
 	if err := bk.prepare(); err != nil {
 		return nil, err
 	}
-	a := make([]int8, 6272)
-	for i, w := range bits { // signs in index order: pixel, then channel
-		d := a[i*64 : i*64+64 : i*64+64]
-		for b := 0; b < 8; b++ {
-			*(*[8]int8)(d[b*8:]) = signBytes[uint8(w>>(8*b))]
-		}
-	}
-	logits := make([]float32, 10)
-	err := kernels.GemmI8(1, a, bk.w5q8, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
+	logits := make([]float32, 10) // signs in index order: pixel, then channel
+	err := bk.last.Run(1, bits, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, logits)
 	return logits, err
 }
 

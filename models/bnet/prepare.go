@@ -12,24 +12,11 @@ var first = kernels.ConvShape{H: 28, W: 28, Cin: 1, Cout: 32, KSize: 3, Stride: 
 // firstAScale is the first layer's activation scale: pixel/255.
 const firstAScale = float32(1.0 / 255)
 
-// signBytes[b] holds the eight signs of byte b of a packed word as int8
-// (+1 for a clear bit, -1 for a set one).
-var signBytes = func() (t [256][8]int8) {
-	for b := range 256 {
-		for i := range 8 {
-			t[b][i] = 1
-			if b>>i&1 != 0 {
-				t[b][i] = -1
-			}
-		}
-	}
-	return t
-}()
-
 // prepare derives, once, the forms the kernels run: the first layer's
 // float thresholds become integer thresholds on the pixel dot product
 // (exactly equivalent, see firstThreshold), and the last layer's 4-bit
-// weights an int8 matrix; the binary layers become prepared convolutions.
+// weights an int8 matrix in a prepared product with the sign bits; the
+// binary layers become prepared convolutions.
 func (bk *Net) prepare() error {
 	bk.once.Do(func() { bk.prepErr = bk.derive() })
 	return bk.prepErr
@@ -58,7 +45,11 @@ func (bk *Net) derive() error {
 			return fmt.Errorf("bnet: binary layer %d: %w", l+1, err)
 		}
 	}
-	bk.w1s, bk.thr1, bk.w5q8, bk.plans = w1s, thr1, w5, plans
+	last, err := kernels.NewGemmB1I8Plan(w5)
+	if err != nil {
+		return fmt.Errorf("bnet: fc: %w", err)
+	}
+	bk.w1s, bk.thr1, bk.last, bk.plans = w1s, thr1, last, plans
 	return nil
 }
 
