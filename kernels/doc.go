@@ -11,7 +11,8 @@
 //
 // op is the operation (gemm, conv, im2col, silu, groupnorm, softmax, quant,
 // ...); dtype is the datatype of its inputs (f32, i8, w4 for 4-bit weights
-// with 8-bit activations, b1 for 1-bit signs, u8 for grey bytes); tile,
+// with 8-bit activations, b1 for 1-bit signs, b1i8 for 1-bit sign
+// activations with int8 weights, u8 for grey bytes); tile,
 // when present, is the register tile of the SIMD variant (for example 2x4)
 // or "direct" for a convolution computed without im2col; target is one of
 //
