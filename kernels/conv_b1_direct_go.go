@@ -49,11 +49,11 @@ type b1Plan3 struct {
 	classes []b1Class
 	cls     []uint8
 
-	// for the wasm variant: every class's constants one after another
-	// [class, Cout], and per class the masks of its taps inside the image
-	// in b1Order, one word a tap (b1Masks)
-	bsAll []int64
-	masks []uint64
+	// for a SIMD variant (b1Plan3Prep): the records once per class with
+	// the class's constant [class, Cout, words of w, a, b], and per class
+	// the masks of its taps inside the image (b1Masks)
+	recsByClass []uint64
+	masks       []uint64
 }
 
 func newB1Plan3(s ConvShape, w []uint64, sg, tt []int64) *b1Plan3 {
@@ -77,11 +77,31 @@ func newB1Plan3(s ConvShape, w []uint64, sg, tt []int64) *b1Plan3 {
 			p.cls[oy*wo+ox] = uint8(i)
 		}
 	}
-	for _, c := range p.classes {
-		p.bsAll = append(p.bsAll, c.b...)
-		p.masks = append(p.masks, b1Masks(c.mask, s.Cin <= 32)...)
+	if b1Plan3Prep != nil {
+		b1Plan3Prep(p, s)
 	}
 	return p
+}
+
+// b1Plan3Prep, set by a SIMD variant, derives at planning what its run
+// reads (b1Plan3.recsByClass and masks).
+var b1Plan3Prep func(p *b1Plan3, s ConvShape)
+
+// prepByClass fills p.recsByClass and p.masks: per class, every channel's
+// record words, its slope a and the class's constant b, one after another.
+func (p *b1Plan3) prepByClass(s ConvShape) {
+	for _, c := range p.classes {
+		for j, b := range c.b {
+			if p.r5 != nil {
+				p.recsByClass = append(p.recsByClass, p.r5[j].w[:]...)
+				p.recsByClass = append(p.recsByClass, uint64(p.r5[j].a), uint64(b))
+			} else {
+				p.recsByClass = append(p.recsByClass, p.r9[j].w[:]...)
+				p.recsByClass = append(p.recsByClass, uint64(p.r9[j].a), uint64(b))
+			}
+		}
+		p.masks = append(p.masks, b1Masks(c.mask, s.Cin <= 32)...)
+	}
 }
 
 // b1Masks returns the words the wasm variant ANDs with each tap's XOR with

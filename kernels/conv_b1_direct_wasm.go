@@ -4,6 +4,7 @@ package kernels
 
 func init() {
 	b1Plan3Fast = b1Plan3Wasm
+	b1Plan3Prep = (*b1Plan3).prepByClass
 	addVariant("conv_b1", "wasm")
 }
 
@@ -26,16 +27,16 @@ func b1Plan3Wasm(p *b1Plan3, s ConvShape, x, out []uint64) {
 	flat := make([]uint64, 4*len(p.classes)) // per class: word, ok, two sign words
 	ho, wo := s.Out()
 	if p.r5 != nil {
-		b1Run5(&xp[0], &p.r5[0], &p.bsAll[0], &p.cls[0], &p.masks[0], &flat[0], &out[0], ho, wo, 8*s.Stride, 8*rs, s.Cout, ow)
+		b1Run5(&xp[0], &p.recsByClass[0], &p.cls[0], &p.masks[0], &flat[0], &out[0], ho, wo, 8*s.Stride, 8*rs, s.Cout, ow)
 	} else {
-		b1Run9(&xp[0], &p.r9[0], &p.bsAll[0], &p.cls[0], &p.masks[0], &flat[0], &out[0], ho, wo, 8*s.Stride, 8*rs, s.Cout, ow)
+		b1Run9(&xp[0], &p.recsByClass[0], &p.cls[0], &p.masks[0], &flat[0], &out[0], ho, wo, 8*s.Stride, 8*rs, s.Cout, ow)
 	}
 }
 
 // b1Run9 and b1Run5 are in conv_b1_direct_wasm.s.
 //
 //go:noescape
-func b1Run9(xp *uint64, recs *b1Rec9, bs *int64, cls *uint8, masks, flat, out *uint64, ho, wo, step, rs, cout, ow int)
+func b1Run9(xp, recs *uint64, cls *uint8, masks, flat, out *uint64, ho, wo, step, rs, cout, ow int)
 
 //go:noescape
-func b1Run5(xp *uint64, recs *b1Rec5, bs *int64, cls *uint8, masks, flat, out *uint64, ho, wo, step, rs, cout, ow int)
+func b1Run5(xp, recs *uint64, cls *uint8, masks, flat, out *uint64, ho, wo, step, rs, cout, ow int)
