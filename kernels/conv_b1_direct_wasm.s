@@ -70,9 +70,18 @@
 		If; Get PC_B; Get R8; I32WrapI64; I64Load $8; I64Store $0, $24; End; \
 	End
 
+// CHAN ORs into R7 the sign of the channel whose record starts at off(PC_B)
+// (slope at off+aoff, constant after it) as bit R15+k, its popcount pushed
+// by POPS(off).
+#define CHAN(off, aoff, k, POPS) \
+	Get PC_B; I64Load $(off+aoff+8); Get PC_B; I64Load $(off+aoff); \
+	POPS(off); \
+	I64Mul; I64Sub; \
+	I64Const $63; I64ShrU; Get R15; I64Const $(k); I64Add; I64Shl; Get R7; I64Or; Set R7
+
 // CHANNELS writes the pixel's ow sign words from the class's records of
-// rsz bytes (slope at aoff, constant at aoff+8), their popcount pushed by
-// the code POPS.
+// rsz bytes, two channels a step (the second one's loads first, so that
+// wazero checks the pair's bounds once), then an odd last one.
 #define CHANNELS(rsz, aoff, POPS) \
 	Get R10; I64Load cout+80(FP); I64Mul; I64Const $(rsz); I64Mul; I64Load recs+8(FP); I64Add; Set R4; \
 	Get R8; Set R14; \
@@ -83,24 +92,28 @@
 		I64Const $0; Set R7; \
 		I64Const $0; Set R15; \
 		Block; Loop; \
-			Get R15; Get R5; I64Eq; BrIf $1; \
+			Get R15; I64Const $1; I64Add; Get R5; I64GeU; BrIf $1; \
 			Get R4; I32WrapI64; Set PC_B; \
-			Get PC_B; I64Load $(aoff+8); Get PC_B; I64Load $(aoff); \
-			POPS; \
-			I64Mul; I64Sub; \
-			I64Const $63; I64ShrU; Get R15; I64Shl; Get R7; I64Or; Set R7; \
-			Get R4; I64Const $(rsz); I64Add; Set R4; \
-			Get R15; I64Const $1; I64Add; Set R15; \
+			CHAN(rsz, aoff, 1, POPS); \
+			CHAN(0, aoff, 0, POPS); \
+			Get R4; I64Const $(2*rsz); I64Add; Set R4; \
+			Get R15; I64Const $2; I64Add; Set R15; \
 			Br $0; \
 		End; End; \
+		Get R15; Get R5; I64LtU; \
+		If; \
+			Get R4; I32WrapI64; Set PC_B; \
+			CHAN(0, aoff, 0, POPS); \
+			Get R4; I64Const $(rsz); I64Add; Set R4; \
+		End; \
 		Get R14; I32WrapI64; Get R7; I64Store $0; \
 		Get R14; I64Const $8; I64Add; Set R14; \
 		Get R6; Get R5; I64Sub; Set R6; \
 		Br $0; \
 	End; End
 
-#define POPS9 POP2(0, V0); POP2(16, V1); I64Add; POP2(32, V2); I64Add; POP2(48, V3); I64Add; POP2(64, V4); I64Add
-#define POPS5 POP2(0, V0); POP2(16, V1); I64Add; POP2(32, V2); I64Add
+#define POPS9(o) POP2(o+0, V0); POP2(o+16, V1); I64Add; POP2(o+32, V2); I64Add; POP2(o+48, V3); I64Add; POP2(o+64, V4); I64Add
+#define POPS5(o) POP2(o+0, V0); POP2(o+16, V1); I64Add; POP2(o+32, V2); I64Add
 
 // GATHER9 loads the taps as (t0,t1) (t3,t4) (t6,t7) (t2,t5) (t8,0) into
 // V0-V4 and the centre t4 into R11.
