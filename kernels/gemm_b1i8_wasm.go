@@ -43,17 +43,6 @@ func gemmB1I8Wasm(m, n, k int, a []uint64, prep []int8, acc []int32) {
 	}
 }
 
-// signLanes[b] holds the eight signs of byte b as int16 lanes (+1 for a
-// clear bit, -1 for a set one).
-var signLanes = func() (t [256][8]int16) {
-	for b := range 256 {
-		for i := range 8 {
-			t[b][i] = 1 - 2*int16(b>>i&1)
-		}
-	}
-	return t
-}()
-
 // gemmB1I8Row is in gemm_b1i8_wasm.s.
 //
 //go:noescape
