@@ -119,8 +119,10 @@ func TestNet_ClassifyMatchesReference(t *testing.T) {
 	}
 }
 
-// BenchmarkNet_Stages times each stage of the zoo network on digit-like
-// images, natively and under wazero (make test-wasm's runner).
+// BenchmarkNet_Stages times each stage of the zoo network, cycling over
+// digit-like images (or the digits in $BNET_DIGITS, raw 28x28 bytes) with
+// each stage's inputs computed beforehand, natively and under wazero (make
+// test-wasm's runner).
 func BenchmarkNet_Stages(b *testing.B) {
 	bk := zooNet(b)
 	r := rand.New(rand.NewPCG(1, 2))
@@ -129,50 +131,68 @@ func BenchmarkNet_Stages(b *testing.B) {
 		imgs = append(imgs, strokes(r))
 	}
 	if f := os.Getenv("BNET_DIGITS"); f != "" {
-		d, _ := os.ReadFile(f)
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
 		imgs = imgs[:0]
 		for i := 0; i+784 <= len(d); i += 784 {
 			imgs = append(imgs, d[i:i+784])
 		}
 	}
-	img := imgs[3]
-	if _, err := bk.Classify(img); err != nil { // prepare
-		b.Fatal(err)
-	}
 	w1s, thr1 := bnet.FirstLayer(bk)
 	first := kernels.ConvShape{H: 28, W: 28, Cin: 1, Cout: 32, KSize: 3, Stride: 1}
-	in := make([]uint64, 784)
-	acts := [4][]uint64{in}
-	b.Run("first", func(b *testing.B) {
-		for b.Loop() {
-			if err := kernels.ConvU8Sign(first, img, w1s, thr1, in); err != nil {
-				b.Fatal(err)
-			}
+	acts := make([][][]uint64, 4) // [stage input][image]
+	for _, img := range imgs {
+		bits := make([]uint64, 784)
+		if err := kernels.ConvU8Sign(first, img, w1s, thr1, bits); err != nil {
+			b.Fatal(err)
 		}
-	})
+		acts[0] = append(acts[0], bits)
+	}
+	var plans [3]*kernels.ConvB1SignPlan
 	for l, s := range bk.Shapes {
-		ho, wo := s.Out()
-		acts[l+1] = make([]uint64, ho*wo*kernels.B1Words(s.Cout))
 		p, err := kernels.NewConvB1SignPlan(s, bk.B[l], bk.Th[l])
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := p.Run(acts[l], acts[l+1]); err != nil {
-			b.Fatal(err)
+		plans[l] = p
+		ho, wo := s.Out()
+		for _, x := range acts[l] {
+			out := make([]uint64, ho*wo*kernels.B1Words(s.Cout))
+			if err := p.Run(x, out); err != nil {
+				b.Fatal(err)
+			}
+			acts[l+1] = append(acts[l+1], out)
 		}
+	}
+	b.Run("first", func(b *testing.B) {
+		out, i := make([]uint64, 784), 0
+		for b.Loop() {
+			if err := kernels.ConvU8Sign(first, imgs[i%len(imgs)], w1s, thr1, out); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	for l := range plans {
 		b.Run(fmt.Sprintf("binary%d", l+1), func(b *testing.B) {
+			out, i := make([]uint64, len(acts[l+1][0])), 0
 			for b.Loop() {
-				if err := p.Run(acts[l], acts[l+1]); err != nil {
+				if err := plans[l].Run(acts[l][i%len(imgs)], out); err != nil {
 					b.Fatal(err)
 				}
+				i++
 			}
 		})
 	}
 	b.Run("last", func(b *testing.B) {
+		i := 0
 		for b.Loop() {
-			if _, err := bk.Last(acts[3]); err != nil {
+			if _, err := bk.Last(acts[3][i%len(imgs)]); err != nil {
 				b.Fatal(err)
 			}
+			i++
 		}
 	})
 	b.Run("all", func(b *testing.B) {
