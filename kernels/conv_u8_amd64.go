@@ -22,17 +22,11 @@ func convU8SignAVX2(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64)
 		convU8SignGo(s, x, w, thr, out)
 		return
 	}
+	pw := convU8PairWeights(w)
 	var wv [5][4]archsimd.Int16x16 // [pair][8 channels]
-	for p, pr := range b1Order5 {
-		for g := 0; g < 4; g++ {
-			var l [16]int16
-			for c := 0; c < 8; c++ {
-				l[2*c] = int16(w[(8*g+c)*9+pr[0]])
-				if pr[1] >= 0 {
-					l[2*c+1] = int16(w[(8*g+c)*9+pr[1]])
-				}
-			}
-			wv[p][g] = archsimd.LoadInt16x16Array(&l)
+	for p := range wv {
+		for g := range wv[p] {
+			wv[p][g] = archsimd.LoadInt16x16Array((*[16]int16)(pw[p*64+16*g:]))
 		}
 	}
 	var th [4]archsimd.Int32x8

@@ -89,3 +89,18 @@ func convU8Pad16(s ConvShape, x []uint8) []int16 {
 	}
 	return x16
 }
+
+// convU8PairWeights lays out the weights w [32, 9] of a 3x3 conv for the
+// SIMD variants that pair taps: [pair (b1Order5)][channel][tap of the
+// pair] as int16, zero for the ninth tap's empty partner.
+func convU8PairWeights(w []int8) (p [5 * 64]int16) {
+	for i, pr := range b1Order5 {
+		for n := 0; n < 32; n++ {
+			p[i*64+2*n] = int16(w[n*9+pr[0]])
+			if pr[1] >= 0 {
+				p[i*64+2*n+1] = int16(w[n*9+pr[1]])
+			}
+		}
+	}
+	return p
+}

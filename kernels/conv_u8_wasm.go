@@ -10,8 +10,7 @@ func init() {
 // convU8SignWasm runs 32 output channels of a 3x3 conv (the binary
 // network's first layer) through convU8Sign32 (conv_u8_wasm.s), after
 // laying out the zero-padded image as int16 and the weights and
-// thresholds as one convU8Pack. Other
-// shapes run convU8SignGo.
+// thresholds as one convU8Pack. Other shapes run convU8SignGo.
 // out[p] bit n = (sum_tap w[n,tap]*x[p+tap] < thr[n])
 func convU8SignWasm(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64) {
 	if s.KSize != 3 || s.Cout != 32 {
@@ -19,16 +18,7 @@ func convU8SignWasm(s ConvShape, x []uint8, w []int8, thr []int32, out []uint64)
 		return
 	}
 	x16 := convU8Pad16(s, x)
-	var wt convU8Pack
-	for p, pr := range b1Order5 {
-		for n := 0; n < 32; n++ {
-			i := p*64 + n*2
-			wt.w[i] = int16(w[n*9+pr[0]])
-			if pr[1] >= 0 {
-				wt.w[i+1] = int16(w[n*9+pr[1]])
-			}
-		}
-	}
+	wt := convU8Pack{w: convU8PairWeights(w)}
 	copy(wt.thr[:], thr)
 	zw := convU8ZeroWord(thr)
 	convU8Sign32(&x16[0], &wt, &out[0], zw, s.H, s.W)

@@ -18,6 +18,9 @@
 	Get V14; I16x8ExtendHighI8x16S; Get V13; I32x4DotI16x8S; I32x4Add; \
 	Get v; I32x4Add; Set v
 
+// SIGNS sets v to the sign lanes (tab) of the byte on the stack.
+#define SIGNS(v) I64Const $4; I64Shl; Get R2; I64Add; I32WrapI64; V128Load $0; Set v
+
 // STORE writes accumulator v to channel n's lanes of acc.
 #define STORE(n, v) Get PC_B; Get v; V128Store $0, $(16*(n))
 
@@ -56,23 +59,11 @@ TEXT ·gemmB1I8Row(SB), NOSPLIT, $0-40
 		Get R4
 		I64Const $255
 		I64And
-		I64Const $4
-		I64Shl
-		Get R2
-		I64Add
-		I32WrapI64
-		V128Load $0
-		Set V12
+		SIGNS(V12)
 		Get R4
 		I64Const $8
 		I64ShrU
-		I64Const $4
-		I64Shl
-		Get R2
-		I64Add
-		I32WrapI64
-		V128Load $0
-		Set V13
+		SIGNS(V13)
 		Get R1
 		I32WrapI64
 		Set PC_B
