@@ -12,8 +12,10 @@ import (
 
 // classifyRef is the definition of the network's result: the first layer
 // as an 8-bit convolution with the float epilogue and float thresholds,
-// the last layer through the 4-bit GEMM. Net.Classify runs integer
-// thresholds and an int8 copy of the last layer instead.
+// the binary layers as int32 dot products (ConvB1, im2col) then each
+// channel's threshold, the last layer through the 4-bit GEMM. Net.Classify
+// runs integer thresholds, prepared direct binary convolutions and a
+// sign-by-int8 product instead.
 func classifyRef(bk *bnet.Net, pixels []uint8) ([]float32, error) {
 	q := make([]int8, 784)
 	for i, p := range pixels {
@@ -37,9 +39,21 @@ func classifyRef(bk *bnet.Net, pixels []uint8) ([]float32, error) {
 			}
 		}
 	}
-	bits, err := bk.BinaryLayers(bits)
-	if err != nil {
-		return nil, err
+	for l, s := range bk.Shapes { // int32 dot products through im2col, then the thresholds
+		dots := make([]int32, s.M()*s.Cout)
+		if err := kernels.ConvB1(s, bits, bk.B[l], dots); err != nil {
+			return nil, err
+		}
+		ow := kernels.B1Words(s.Cout)
+		out := make([]uint64, s.M()*ow)
+		for p := range s.M() {
+			for n := range s.Cout {
+				if !bk.Th[l].Sign(n, dots[p*s.Cout+n]) {
+					out[p*ow+n/64] |= 1 << (n % 64)
+				}
+			}
+		}
+		bits = out
 	}
 	a := make([]int8, 6272)
 	for p := range 49 {
@@ -48,7 +62,7 @@ func classifyRef(bk *bnet.Net, pixels []uint8) ([]float32, error) {
 		}
 	}
 	logits := make([]float32, 10)
-	err = kernels.GemmW4(1, a, bk.W5, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
+	err := kernels.GemmW4(1, a, bk.W5, &kernels.Epilogue{AScale: 1, Bias: bk.Bias5}, nil, logits, nil)
 	return logits, err
 }
 
