@@ -1,7 +1,7 @@
 package kernels
 
-// convU8SignGo is convU8SignRef without SIMD (the default; wasm has a SIMD
-// variant): each pixel gathers its taps that hold ink (inside the image
+// convU8SignGo is convU8SignRef without SIMD (used where no SIMD variant
+// applies): each pixel gathers its taps that hold ink (inside the image
 // and non-zero) once and adds each one's products into all channels at
 // once from weights laid out [tap, channel] (a fixed-length inner loop,
 // well predicted); a pixel without any (a digit's blank margin) takes the
