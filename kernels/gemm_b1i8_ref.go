@@ -47,13 +47,19 @@ func (p *GemmB1I8Plan) Run(m int, a []uint64, e *Epilogue, outF []float32) error
 		return err
 	}
 	acc := make([]int32, m*n)
-	if p.prep != nil {
-		gemmB1I8Fast(m, n, k, a, p.prep, acc)
-	} else {
-		gemmB1I8Ref(m, n, k, a, p.w.Data, acc)
-	}
+	p.product(m, a, acc)
 	e.apply(m, n, acc, p.w.Scale, p.w.ColSum, outF, nil)
 	return nil
+}
+
+// product writes the raw product acc[M,N] through the SIMD variant when
+// the plan has its layout, else the reference.
+func (p *GemmB1I8Plan) product(m int, a []uint64, acc []int32) {
+	if p.prep != nil {
+		gemmB1I8Fast(m, p.w.N, p.w.K, a, p.prep, acc)
+	} else {
+		gemmB1I8Ref(m, p.w.N, p.w.K, a, p.w.Data, acc)
+	}
 }
 
 // acc[M,N] = S[M,K] x W[K,N], S the ±1 signs of a, W stored as WT[N,K]

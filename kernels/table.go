@@ -274,8 +274,8 @@ func genGemmB1I8(r *rand.Rand, d []int) Case {
 	}
 	out := make([]int32, m*n)
 	return Case{Run: func(fast bool) {
-		if fast && p.prep != nil {
-			gemmB1I8Fast(m, n, k, a, p.prep, out)
+		if fast {
+			p.product(m, a, out)
 		} else {
 			gemmB1I8Ref(m, n, k, a, w.Data, out)
 		}
