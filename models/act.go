@@ -12,7 +12,7 @@ func (s *SiLU) Forward(x *T) *T {
 	s.x = x
 	s.sg = NewT(x.B, x.C, x.H, x.W)
 	y := NewT(x.B, x.C, x.H, x.W)
-	parallel(len(x.D), func(_, i0, i1 int) {
+	Parallel(len(x.D), func(_, i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			v := x.D[i]
 			sg := sigmoid(v)
@@ -26,7 +26,7 @@ func (s *SiLU) Forward(x *T) *T {
 // Backward returns dx.
 func (s *SiLU) Backward(dy *T) *T {
 	dx := NewT(dy.B, dy.C, dy.H, dy.W)
-	parallel(len(dy.D), func(_, i0, i1 int) {
+	Parallel(len(dy.D), func(_, i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			v, sg := s.x.D[i], s.sg.D[i]
 			dx.D[i] = dy.D[i] * (sg + v*sg*(1-sg))

@@ -25,7 +25,7 @@ func NewAttention(rng *rand.Rand, name string, c, groups int) *Attention {
 
 // Params lists the trainable tensors.
 func (a *Attention) Params() []*Param {
-	return concatParams(a.Norm.Params(), a.QKV.Params(), a.Proj.Params())
+	return ConcatParams(a.Norm.Params(), a.QKV.Params(), a.Proj.Params())
 }
 
 // Forward applies the block.
@@ -37,7 +37,7 @@ func (a *Attention) Forward(x *T) *T {
 	a.p = NewT(x.B, 1, n, n)
 	a.o = NewT(x.B, c, x.H, x.W)
 	scale := float32(1 / math.Sqrt(float64(c)))
-	parallel(x.B, func(_, i0, i1 int) {
+	Parallel(x.B, func(_, i0, i1 int) {
 		for b := i0; b < i1; b++ {
 			qkv := a.qkv.Img(b)
 			q, k, v := qkv[:c*n], qkv[c*n:2*c*n], qkv[2*c*n:]
@@ -84,7 +84,7 @@ func (a *Attention) Backward(dy *T) *T {
 	c := a.C
 	dqkv := NewT(dy.B, 3*c, dy.H, dy.W)
 	scale := float32(1 / math.Sqrt(float64(c)))
-	parallel(dy.B, func(_, i0, i1 int) {
+	Parallel(dy.B, func(_, i0, i1 int) {
 		dp := make([]float32, n*n)
 		for b := i0; b < i1; b++ {
 			qkv, g := a.qkv.Img(b), dqkv.Img(b)
@@ -138,7 +138,7 @@ func (a *Attention) Backward(dy *T) *T {
 	return AddInto(dx, dy)
 }
 
-func concatParams(lists ...[]*Param) []*Param {
+func ConcatParams(lists ...[]*Param) []*Param {
 	var out []*Param
 	for _, l := range lists {
 		out = append(out, l...)

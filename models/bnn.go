@@ -20,7 +20,7 @@ type BatchNorm struct {
 
 // NewBatchNorm makes a batch norm with gamma 1, beta 0.
 func NewBatchNorm(name string, c int) *BatchNorm {
-	b := &BatchNorm{C: c, Gamma: newParam(name+".weight", c), Beta: newParam(name+".bias", c),
+	b := &BatchNorm{C: c, Gamma: NewParam(name+".weight", c), Beta: NewParam(name+".bias", c),
 		RunMean: make([]float32, c), RunVar: make([]float32, c), Momentum: 0.1, Eps: 1e-5, Train: true}
 	b.Gamma.fill(1)
 	for i := range b.RunVar {
@@ -209,7 +209,7 @@ func NewBinaryNet(seed uint64) *BinaryNet {
 
 // Params lists the trainable tensors.
 func (n *BinaryNet) Params() []*Param {
-	return concatParams(n.C1.Params(), n.N1.Params(), n.B2.Params(), n.N2.Params(),
+	return ConcatParams(n.C1.Params(), n.N1.Params(), n.B2.Params(), n.N2.Params(),
 		n.B3.Params(), n.N3.Params(), n.B4.Params(), n.N4.Params(), n.L5.Params())
 }
 

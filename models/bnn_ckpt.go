@@ -60,24 +60,24 @@ func (c binaryCkpt) load() (int, error) {
 	}
 	for i, p := range c.params {
 		key := fmt.Sprintf("%d/%s", i, p.Name)
-		if err := loadInto(f, "param/"+key, p.W); err != nil {
+		if err := LoadInto(f, "param/"+key, p.W); err != nil {
 			return 0, err
 		}
 		if _, ok := f.Get("adam_m/" + key); ok {
 			p.M, p.V = make([]float32, len(p.W)), make([]float32, len(p.W))
-			if err := loadInto(f, "adam_m/"+key, p.M); err != nil {
+			if err := LoadInto(f, "adam_m/"+key, p.M); err != nil {
 				return 0, err
 			}
-			if err := loadInto(f, "adam_v/"+key, p.V); err != nil {
+			if err := LoadInto(f, "adam_v/"+key, p.V); err != nil {
 				return 0, err
 			}
 		}
 	}
 	for i, b := range c.norms() {
-		if err := loadInto(f, fmt.Sprintf("bn%d/mean", i+1), b.RunMean); err != nil {
+		if err := LoadInto(f, fmt.Sprintf("bn%d/mean", i+1), b.RunMean); err != nil {
 			return 0, err
 		}
-		if err := loadInto(f, fmt.Sprintf("bn%d/var", i+1), b.RunVar); err != nil {
+		if err := LoadInto(f, fmt.Sprintf("bn%d/var", i+1), b.RunVar); err != nil {
 			return 0, err
 		}
 	}

@@ -9,7 +9,7 @@ import (
 // of every image of a batch, images in parallel.
 func stageRetentions(s [3]*T) [][2]*retention {
 	rs := make([][2]*retention, s[0].B)
-	parallel(s[0].B, func(_, i0, i1 int) {
+	Parallel(s[0].B, func(_, i0, i1 int) {
 		for b := i0; b < i1; b++ {
 			rs[b] = [2]*retention{newRetention(s[0], s[1], b), newRetention(s[1], s[2], b)}
 		}
@@ -25,7 +25,7 @@ func stageRetentions(s [3]*T) [][2]*retention {
 func lcrLoss(rs, rt [][2]*retention, ds [3]*T, w float64) float64 {
 	nb := float64(len(rs))
 	per := make([]float64, len(rs))
-	parallel(len(rs), func(_, i0, i1 int) {
+	Parallel(len(rs), func(_, i0, i1 int) {
 		for b := i0; b < i1; b++ {
 			for k := 0; k < 2; k++ {
 				if rt[b][k].Sigma == 0 {
@@ -52,7 +52,7 @@ func lcrLoss(rs, rt [][2]*retention, ds [3]*T, w float64) float64 {
 func lipschitzLoss(rs, rt [][2]*retention, ds [3]*T, w float64) float64 {
 	nb := float64(len(rs))
 	per := make([]float64, len(rs))
-	parallel(len(rs), func(_, i0, i1 int) {
+	Parallel(len(rs), func(_, i0, i1 int) {
 		for b := i0; b < i1; b++ {
 			var ls, lt float64
 			ok := true

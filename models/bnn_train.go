@@ -54,7 +54,7 @@ const (
 	londonLipshitz = 0.1 // weight of LONDON's Lipschitz term relative to its KD mix
 )
 
-// regularizer returns the ceLoop hook adding the enabled methods' losses.
+// regularizer returns the CELoop hook adding the enabled methods' losses.
 func (n *BinaryNet) regularizer(cfg BinaryTrain, input func() *T) (func(lg, d *T) (float64, error), []*Param, error) {
 	if cfg.LCR == 0 && cfg.CMIM == 0 && cfg.LONDON == 0 {
 		return nil, nil, nil
@@ -152,7 +152,7 @@ func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test
 			fmt.Fprintf(log, "resumed from %s after epoch %d\n", cfg.CkptPath, start)
 		}
 	}
-	err = ceLoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: ntrain, Rand: r, StartEpoch: start,
+	err = CELoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: ntrain, Rand: r, StartEpoch: start,
 		Sched:  LRSchedule{Base: cfg.LR, Min: cfg.LR / 100, Warmup: min(200, steps/10), Total: steps},
 		Opt:    opt,
 		Params: params,
@@ -195,7 +195,7 @@ func TrainBinary(ctx context.Context, n *BinaryNet, cfg BinaryTrain, train, test
 			}
 			return nil
 		},
-	}.run(ctx, train, log)
+	}.Run(ctx, train, log)
 	n.SetTrain(false)
 	if err == nil && start >= cfg.Epochs { // the checkpoint had every epoch
 		bk, err := n.Export()
@@ -218,7 +218,7 @@ func (n *BinaryNet) FloatAccuracy(d *Dataset) (float64, []int, error) {
 	n.SetTrain(false)
 	var preds []int
 	right := 0
-	err := inBatches(d.N, 250, func(idx []int) error {
+	err := InBatches(d.N, 250, func(idx []int) error {
 		lg, err := n.Forward(binaryInput(d, idx, nil))
 		if err != nil {
 			return err

@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// ceLoop is the minibatch loop shared by the classifiers: shuffled epochs
+// CELoop is the minibatch loop shared by the classifiers: shuffled epochs
 // over the first N images, softmax cross-entropy, one optimizer step per
 // batch, progress lines with an ETA.
-type ceLoop struct {
+type CELoop struct {
 	Epochs, Batch, N int
 	StartEpoch       int // epochs already done (a resumed run)
 	Sched            LRSchedule
@@ -26,7 +26,7 @@ type ceLoop struct {
 	EndEpoch         func(ep int, loss float64) error    // after each epoch, with its mean loss
 }
 
-func (l ceLoop) run(ctx context.Context, data *Dataset, log io.Writer) error {
+func (l CELoop) Run(ctx context.Context, data *Dataset, log io.Writer) error {
 	steps := l.Epochs * (l.N / l.Batch)
 	start := time.Now()
 	step := l.StartEpoch * (l.N / l.Batch)

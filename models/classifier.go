@@ -43,7 +43,7 @@ func NewClassifier(seed uint64) *Classifier {
 
 // Params lists the trainable tensors.
 func (c *Classifier) Params() []*Param {
-	return concatParams(c.C1.Params(), c.N1.Params(), c.C2.Params(), c.N2.Params(),
+	return ConcatParams(c.C1.Params(), c.N1.Params(), c.C2.Params(), c.N2.Params(),
 		c.C3.Params(), c.N3.Params(), c.L1.Params(), c.L2.Params())
 }
 
@@ -151,7 +151,7 @@ func ImagesToT(d *Dataset, idx []int, shift func() (int, int)) *T {
 // predicted right.
 func (c *Classifier) Accuracy(d *Dataset) (float64, error) {
 	right := 0
-	err := inBatches(d.N, 250, func(idx []int) error {
+	err := InBatches(d.N, 250, func(idx []int) error {
 		lg, err := c.Forward(ImagesToT(d, idx, nil))
 		if err != nil {
 			return err
@@ -190,7 +190,7 @@ type ClassifierTrain struct {
 func TrainClassifier(ctx context.Context, c *Classifier, cfg ClassifierTrain, train, test *Dataset, log io.Writer) (float64, error) {
 	r := rand.New(rand.NewPCG(cfg.Seed, 0x7c1a))
 	var acc float64
-	err := ceLoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: train.N, Rand: r,
+	err := CELoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: train.N, Rand: r,
 		Sched:  LRSchedule{Base: cfg.LR, Min: cfg.LR / 50, Warmup: 200, Total: cfg.Epochs * (train.N / cfg.Batch)},
 		Opt:    &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 5e-4},
 		Params: c.Params(),
@@ -206,7 +206,7 @@ func TrainClassifier(ctx context.Context, c *Classifier, cfg ClassifierTrain, tr
 			fmt.Fprintf(log, "epoch %d: train loss %.4f, test accuracy %.2f%%\n", ep+1, loss, 100*acc)
 			return nil
 		},
-	}.run(ctx, train, log)
+	}.Run(ctx, train, log)
 	return acc, err
 }
 
@@ -234,7 +234,7 @@ func LoadParams(path string, ps []*Param) (*st.File, error) {
 		return nil, err
 	}
 	for _, p := range ps {
-		if err := loadInto(f, p.Name, p.W); err != nil {
+		if err := LoadInto(f, p.Name, p.W); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}

@@ -21,7 +21,7 @@ type Conv2D struct {
 // (0 gives zero init, used for the last layer of residual branches).
 func NewConv2D(rng *rand.Rand, name string, cin, cout, k, stride int, outScale float64) *Conv2D {
 	c := &Conv2D{Cin: cin, Cout: cout, K: k, Stride: stride,
-		Wt: newParam(name+".weight", cout, cin, k, k), B: newParam(name+".bias", cout)}
+		Wt: NewParam(name+".weight", cout, cin, k, k), B: NewParam(name+".bias", cout)}
 	c.Wt.Decay = true
 	c.Wt.initUniform(rng, cin*k*k, outScale)
 	return c
@@ -46,7 +46,7 @@ func (c *Conv2D) Forward(x *T) *T {
 		c.cols = make([][]float32, x.B)
 	}
 	ck := c.Cin * c.K * c.K
-	parallel(x.B, func(_, i0, i1 int) {
+	Parallel(x.B, func(_, i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			col := x.Img(i)
 			if !c.direct() {
@@ -79,7 +79,7 @@ func (c *Conv2D) Backward(dy *T) *T {
 	dx := NewT(x.B, x.C, x.H, x.W)
 	c.gw = perWorker(c.gw, len(c.Wt.W))
 	c.gb = perWorker(c.gb, c.Cout)
-	parallel(x.B, func(w, i0, i1 int) {
+	Parallel(x.B, func(w, i0, i1 int) {
 		var dcol []float32
 		if !c.direct() {
 			dcol = make([]float32, ck*hw)

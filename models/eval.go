@@ -51,7 +51,7 @@ func (c *Classifier) ClassifyBatch(x *T) ([][]float64, [][]float64, error) {
 // DatasetStats returns the classifier feature statistics of a dataset.
 func DatasetStats(c *Classifier, d *Dataset) (*FeatureStats, error) {
 	var feats [][]float64
-	err := inBatches(d.N, 250, func(idx []int) error {
+	err := InBatches(d.N, 250, func(idx []int) error {
 		f, _, err := c.ClassifyBatch(ImagesToT(d, idx, nil))
 		feats = append(feats, f...)
 		return err
@@ -113,8 +113,8 @@ func Evaluate(m EpsModel, s *Schedule, cls *Classifier, ref *FeatureStats, n, ba
 	return res, nil
 }
 
-// inBatches calls f with consecutive index batches of at most size covering [0, n).
-func inBatches(n, size int, f func(idx []int) error) error {
+// InBatches calls f with consecutive index batches of at most size covering [0, n).
+func InBatches(n, size int, f func(idx []int) error) error {
 	for i0 := 0; i0 < n; i0 += size {
 		idx := make([]int, 0, size)
 		for j := i0; j < min(i0+size, n); j++ {

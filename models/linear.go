@@ -17,7 +17,7 @@ type Linear struct {
 
 // NewLinear makes a linear layer with Kaiming-uniform weights times scale.
 func NewLinear(rng *rand.Rand, name string, in, out int, scale float64) *Linear {
-	l := &Linear{In: in, Out: out, Wt: newParam(name+".weight", in, out), B: newParam(name+".bias", out)}
+	l := &Linear{In: in, Out: out, Wt: NewParam(name+".weight", in, out), B: NewParam(name+".bias", out)}
 	l.Wt.Decay = true
 	l.Wt.initUniform(rng, in, scale)
 	return l
@@ -76,7 +76,7 @@ type Embedding struct {
 
 // NewEmbedding makes a table with N(0, 1)-ish uniform entries.
 func NewEmbedding(rng *rand.Rand, name string, n, dim int) *Embedding {
-	e := &Embedding{N: n, Dim: dim, Wt: newParam(name+".weight", n, dim)}
+	e := &Embedding{N: n, Dim: dim, Wt: NewParam(name+".weight", n, dim)}
 	e.Wt.initUniform(rng, 1, 1)
 	return e
 }

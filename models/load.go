@@ -35,7 +35,7 @@ func loadUNet(path, ckptPrefix string) (*UNet, *st.File, error) {
 		prefix = ckptPrefix
 	}
 	for _, p := range u.Params() {
-		if err := loadInto(f, prefix+p.Name, p.W); err != nil {
+		if err := LoadInto(f, prefix+p.Name, p.W); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
@@ -53,7 +53,7 @@ func ExportUNet(ckpt, out string, raw bool) error {
 	if err != nil {
 		return err
 	}
-	return saveUNet(u, f, out, which, nil)
+	return SaveUNet(u, f, out, which, nil)
 }
 
 // PruneUNet writes the zoo model in with the smallest-magnitude fraction
@@ -69,11 +69,11 @@ func PruneUNet(in, out string, sparsity float64) (int, int, error) {
 		return 0, 0, err
 	}
 	nz, total := m.NonZero()
-	return nz, total, saveUNet(u, f, out, f.Meta["qdiff.weights_kind"], map[string]string{
+	return nz, total, SaveUNet(u, f, out, f.Meta["qdiff.weights_kind"], map[string]string{
 		"qdiff.pruned": fmt.Sprintf("magnitude, layer by layer, sparsity %g, no retraining", sparsity)})
 }
 
-func saveUNet(u *UNet, f *st.File, out, which string, extra map[string]string) error {
+func SaveUNet(u *UNet, f *st.File, out, which string, extra map[string]string) error {
 	cfg, _ := json.Marshal(u.Cfg)
 	meta := map[string]string{"qdiff.kind": "model", "qdiff.model": "unet-ddpm-fp32",
 		"qdiff.unet_config": string(cfg), "qdiff.schedule": "linear beta 1e-4..0.02, T=1000, epsilon prediction",

@@ -17,7 +17,7 @@ type GroupNorm struct {
 // NewGroupNorm makes a GroupNorm with gamma = 1, beta = 0.
 func NewGroupNorm(name string, groups, c int) *GroupNorm {
 	n := &GroupNorm{G: groups, C: c, Eps: 1e-5,
-		Gamma: newParam(name+".weight", c), Beta: newParam(name+".bias", c)}
+		Gamma: NewParam(name+".weight", c), Beta: NewParam(name+".bias", c)}
 	n.Gamma.fill(1)
 	return n
 }
@@ -32,7 +32,7 @@ func (n *GroupNorm) Forward(x *T) *T {
 	n.rstd = make([]float32, x.B*n.G)
 	cpg := n.C / n.G
 	hw := x.H * x.W
-	parallel(x.B, func(_, i0, i1 int) {
+	Parallel(x.B, func(_, i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			xi, yi, hi := x.Img(i), y.Img(i), n.xhat.Img(i)
 			for g := 0; g < n.G; g++ {
@@ -69,7 +69,7 @@ func (n *GroupNorm) Backward(dy *T) *T {
 	hw := dy.H * dy.W
 	n.gg = perWorker(n.gg, n.C)
 	n.gb = perWorker(n.gb, n.C)
-	parallel(dy.B, func(w, i0, i1 int) {
+	Parallel(dy.B, func(w, i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			dyi, hi, dxi := dy.Img(i), n.xhat.Img(i), dx.Img(i)
 			for g := 0; g < n.G; g++ {

@@ -14,7 +14,7 @@ type Param struct {
 	Decay bool      // weight decay applies (matrices, not biases or norms)
 }
 
-func newParam(name string, shape ...int) *Param {
+func NewParam(name string, shape ...int) *Param {
 	n := 1
 	for _, s := range shape {
 		n *= s

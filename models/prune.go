@@ -163,7 +163,7 @@ func RetrainPruned(ctx context.Context, c, teacher *Classifier, m PruneMask, cfg
 	var x *T
 	var extra [3]*T
 	var acc float64
-	loop := ceLoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: n, Rand: r,
+	loop := CELoop{Epochs: cfg.Epochs, Batch: cfg.Batch, N: n, Rand: r,
 		Sched:  LRSchedule{Base: cfg.LR, Min: cfg.LR / 20, Warmup: min(100, steps/10), Total: steps},
 		Opt:    &AdamW{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 5e-4},
 		Params: c.Params(),
@@ -199,6 +199,6 @@ func RetrainPruned(ctx context.Context, c, teacher *Classifier, m PruneMask, cfg
 			return loss, nil
 		}
 	}
-	err := loop.run(ctx, train, log)
+	err := loop.Run(ctx, train, log)
 	return acc, err
 }

@@ -5,15 +5,22 @@ import (
 	"strconv"
 )
 
+// PrunedTrainer is a U-Net trainer whose Mask of pruned weights holds
+// through every step.
+type PrunedTrainer struct {
+	*Trainer
+	Mask PruneMask
+}
+
 // NewPrunedTrainer starts (or resumes from cfg.CkptPath) the retraining
 // of the FP U-Net in file fp magnitude-pruned to sparsity: the student
 // starts from fp's weights with the smallest-magnitude fraction of every
 // conv and linear weight set to zero, its average (EMA) from the pruned
-// weights, and the mask holds through every step. With freqKD > 0 the
+// weights, and the mask holds through every step. With kdWeight > 0 the
 // unpruned net is the teacher of a frequency-domain distillation of the
 // predicted noise (plain fine-tuning otherwise). On resume the mask is
 // the checkpoint's zero weights.
-func NewPrunedTrainer(cfg TrainConfig, data *Dataset, fp string, sparsity, freqKD float64) (*Trainer, error) {
+func NewPrunedTrainer(cfg TrainConfig, data *Dataset, fp string, sparsity, kdWeight float64) (*PrunedTrainer, error) {
 	teacher, _, err := LoadUNet(fp)
 	if err != nil {
 		return nil, err
@@ -21,10 +28,11 @@ func NewPrunedTrainer(cfg TrainConfig, data *Dataset, fp string, sparsity, freqK
 	if teacher.Cfg != DefaultUNet {
 		return nil, fmt.Errorf("prune: %s has config %+v, the trainer builds %+v", fp, teacher.Cfg, DefaultUNet)
 	}
-	tr, err := NewTrainer(cfg, data)
+	ut, err := NewTrainer(cfg, data)
 	if err != nil {
 		return nil, err
 	}
+	tr := &PrunedTrainer{Trainer: ut}
 	ps := tr.Net.Params()
 	if tr.Step > 0 {
 		tr.Mask = PruneMask{}
@@ -46,8 +54,12 @@ func NewPrunedTrainer(cfg TrainConfig, data *Dataset, fp string, sparsity, freqK
 		}
 		tr.EMA = NewEMA(ps, cfg.EMADecay)
 	}
-	if freqKD > 0 {
-		tr.Teacher, tr.FreqKD = teacher, freqKD
+	tr.AfterUpdate = tr.Mask.Apply
+	if kdWeight > 0 {
+		tr.Teacher = teacher
+		tr.Distill = func(out, tout, d *T, frac float64) float64 {
+			return freqKD(out, tout, d, frac*float64(out.H/2), kdWeight)
+		}
 	}
 	return tr, nil
 }
@@ -63,6 +75,6 @@ func ExportPrunedUNet(ckpt, out string, sparsity, freqKD float64) error {
 	if freqKD > 0 {
 		how = "frequency-domain distillation from the unpruned net, weight " + strconv.FormatFloat(freqKD, 'g', -1, 64)
 	}
-	return saveUNet(u, f, out, "ema", map[string]string{
+	return SaveUNet(u, f, out, "ema", map[string]string{
 		"qdiff.pruned": fmt.Sprintf("magnitude, layer by layer, sparsity %g, retrained %s steps with %s", sparsity, f.Meta["qdiff.step"], how)})
 }

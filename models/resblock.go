@@ -30,7 +30,7 @@ func NewResBlock(rng *rand.Rand, name string, cin, cout, embDim, groups int) *Re
 
 // Params lists the trainable tensors.
 func (r *ResBlock) Params() []*Param {
-	ps := concatParams(r.N1.Params(), r.C1.Params(), r.Emb.Params(), r.N2.Params(), r.C2.Params())
+	ps := ConcatParams(r.N1.Params(), r.C1.Params(), r.Emb.Params(), r.N2.Params(), r.C2.Params())
 	if r.Skip != nil {
 		ps = append(ps, r.Skip.Params()...)
 	}

@@ -34,7 +34,7 @@ var Workers = runtime.GOMAXPROCS(0)
 
 // parallel calls f(w, i0, i1) for Workers contiguous ranges of [0, n),
 // w being the worker index, and waits for all.
-func parallel(n int, f func(w, i0, i1 int)) {
+func Parallel(n int, f func(w, i0, i1 int)) {
 	nw := min(Workers, n)
 	if nw <= 1 {
 		f(0, 0, n)

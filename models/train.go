@@ -49,13 +49,14 @@ type Trainer struct {
 	pcg     *rand.PCG
 	data    *Dataset
 
-	// For retraining a pruned net (NewPrunedTrainer): Mask is re-applied
-	// after every step; with Teacher set, FreqKD weighs a frequency-domain
-	// distillation of the teacher's output (freqKD) whose band grows from
-	// DC to all frequencies over the run.
-	Mask    PruneMask
-	Teacher *UNet
-	FreqKD  float64
+	// For retraining (a pruned net, say): AfterUpdate, if set, runs after
+	// every optimizer step (re-applying a mask); with Teacher and Distill
+	// set, Distill adds a distillation loss of out against the teacher's
+	// output for the same batch into d and returns that loss; frac is the
+	// run's progress, 0 at the first step and 1 at the last.
+	AfterUpdate func()
+	Teacher     *UNet
+	Distill     func(out, teacher, d *T, frac float64) float64
 }
 
 // NewTrainer starts a run, or resumes it from cfg.CkptPath if that exists.
@@ -116,13 +117,13 @@ func (tr *Trainer) TrainStep() (float64, error) {
 		d.D[i] = scale * r
 	}
 	loss /= float64(len(out.D))
-	if tr.Teacher != nil && tr.FreqKD > 0 {
+	if tr.Teacher != nil && tr.Distill != nil {
 		tout, err := tr.Teacher.Forward(x, ts, labels)
 		if err != nil {
 			return 0, err
 		}
 		frac := float64(tr.Step) / float64(max(tr.Cfg.Steps-1, 1))
-		loss += freqKD(out, tout, d, frac*float64(out.H/2), tr.FreqKD)
+		loss += tr.Distill(out, tout, d, frac)
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, fmt.Errorf("train: loss is %v at step %d", loss, tr.Step)
@@ -132,8 +133,8 @@ func (tr *Trainer) TrainStep() (float64, error) {
 	ClipGrads(ps, tr.Cfg.ClipNorm)
 	lr := LRSchedule{Base: tr.Cfg.LR, Min: tr.Cfg.MinLR, Warmup: tr.Cfg.Warmup, Total: tr.Cfg.Steps}.At(tr.Step)
 	tr.Opt.Update(ps, lr)
-	if tr.Mask != nil {
-		tr.Mask.Apply()
+	if tr.AfterUpdate != nil {
+		tr.AfterUpdate()
 	}
 	tr.EMA.Update(ps)
 	tr.Step++
@@ -231,18 +232,18 @@ func (tr *Trainer) load(path string) error {
 		return fmt.Errorf("%s is not a training checkpoint", path)
 	}
 	for i, p := range tr.Net.Params() {
-		if err := loadInto(f, "param/"+p.Name, p.W); err != nil {
+		if err := LoadInto(f, "param/"+p.Name, p.W); err != nil {
 			return err
 		}
-		if err := loadInto(f, "ema/"+p.Name, tr.EMA.Shadow[i]); err != nil {
+		if err := LoadInto(f, "ema/"+p.Name, tr.EMA.Shadow[i]); err != nil {
 			return err
 		}
 		if _, ok := f.Get("adam_m/" + p.Name); ok {
 			p.M, p.V = make([]float32, len(p.W)), make([]float32, len(p.W))
-			if err := loadInto(f, "adam_m/"+p.Name, p.M); err != nil {
+			if err := LoadInto(f, "adam_m/"+p.Name, p.M); err != nil {
 				return err
 			}
-			if err := loadInto(f, "adam_v/"+p.Name, p.V); err != nil {
+			if err := LoadInto(f, "adam_v/"+p.Name, p.V); err != nil {
 				return err
 			}
 		}
@@ -266,8 +267,8 @@ func (tr *Trainer) load(path string) error {
 	return nil
 }
 
-// loadInto copies the F32 tensor name into dst, checking its size.
-func loadInto(f *st.File, name string, dst []float32) error {
+// LoadInto copies the F32 tensor name into dst, checking its size.
+func LoadInto(f *st.File, name string, dst []float32) error {
 	t, ok := f.Get(name)
 	if !ok {
 		return fmt.Errorf("tensor %s missing", name)

@@ -62,7 +62,7 @@ func NewUNet(cfg UNetConfig, seed uint64) *UNet {
 
 // Params lists every trainable tensor in a fixed order.
 func (u *UNet) Params() []*Param {
-	return concatParams(u.TE1.Params(), u.TE2.Params(), u.Class.Params(), u.In.Params(),
+	return ConcatParams(u.TE1.Params(), u.TE2.Params(), u.Class.Params(), u.In.Params(),
 		u.D0.Params(), u.Ds0.Params(), u.D1.Params(), u.Ds1.Params(),
 		u.M1.Params(), u.MA.Params(), u.M2.Params(), u.U1.Params(), u.U0.Params(),
 		u.NOut.Params(), u.Out.Params())
