@@ -47,7 +47,7 @@
 // Inference activations are NHWC (channels last, one image at a time: HWC).
 // im2col for a KHxKW convolution writes one row per output pixel, ordered
 // (kh, kw, c), so K = KH*KW*Cin and a conv weight is WT[Cout, KH*KW*Cin].
-// Training (package models) uses NCHW with conv weights [Cout, Cin, KH, KW];
+// Training (package models/nn) uses NCHW with conv weights [Cout, Cin, KH, KW];
 // the export to the inference layout permutes them.
 //
 // # Quantization

@@ -1,13 +1,23 @@
-// Package models holds qdiff's networks and everything that trains,
-// quantizes and evaluates them: the MNIST loader, a small training library
-// with hand-written forward and backward passes (conv2d, linear, GroupNorm,
-// SiLU, nearest upsampling, concatenation, self-attention, time and class
-// embeddings), the optimizers, the class-conditional DDPM U-Net with its
-// DDPM and DDIM samplers, and the safetensors weights format (FORMAT.md).
+// Package models is the index of qdiff's model code; it holds no code of
+// its own, only the test that keeps the imports below flowing one way.
 //
-// Activations are float32 NCHW batches (type T). Layers cache what their
-// backward pass needs during Forward, so a layer object serves one
-// forward/backward pair at a time. Work is split over the batch between
-// Workers goroutines, each owning whole images, so results do not depend on
-// scheduling.
+// The packages, bottom to top:
+//
+//   - st: the safetensors reader and writer (FORMAT.md).
+//   - engine: the inference engine (FP32 / W8A8 / W4A8) that the browser,
+//     wazero and the CLI share; bnet and sidial: the binary classifier and
+//     the SI-Dial dialog model on the kernels. None of them imports a
+//     training package.
+//   - nn: the small training library (tensors, parameters, layers with
+//     forward and backward, losses, optimizers, schedules); it knows no
+//     model.
+//   - mnist: the MNIST loader and the corruptions.
+//   - unet: the U-Net, DDPM/DDIM schedules and samplers, diffusion
+//     training, export to the engine.
+//   - classifier: the FP classifier and the cross-entropy loop.
+//   - metrics: FD, IS analogue, conditional accuracy, sample evaluation.
+//   - plot: sample grids and loss plots as images.
+//   - ptq, bnn, prune: the experiments (PTQ4DM; binary networks with LCR,
+//     CMIM, LONDON; Fourier-guided pruning). No package imports an
+//     experiment; the commands in cmd/qdiff do.
 package models

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qdiff/qdiff/models/mnist/mnisttest"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/qdiff/qdiff/kernels"
@@ -52,7 +54,7 @@ func BenchmarkBrowser(b *testing.B) {
 	if _, err := site.Build(context.Background(), opt); err != nil {
 		b.Fatal(err)
 	}
-	digits := mnistTest(b).Pixels[:256*784]
+	digits := mnisttest.Test(b).Pixels[:256*784]
 	h := New(os.DirFS(out), log.New(io.Discard, "", 0))
 	cold := coldVisit(b, h)
 	srv := httptest.NewServer(h)

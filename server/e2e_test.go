@@ -16,13 +16,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qdiff/qdiff/models/mnist/mnisttest"
+
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/models/mnist"
+	"github.com/qdiff/qdiff/models/nn"
+	"github.com/qdiff/qdiff/models/ptq"
 	"github.com/qdiff/qdiff/models/sidial"
+	"github.com/qdiff/qdiff/models/unet"
 	"github.com/qdiff/qdiff/site"
 )
 
@@ -44,7 +49,7 @@ func e2eBuild(t *testing.T) (string, map[string]*engine.Net) {
 		t.Skip("chromium not installed (.ci/run installs Debian's chromium)")
 	}
 	dir := t.TempDir()
-	u := models.NewUNet(models.DefaultUNet, 9)
+	u := unet.NewUNet(unet.DefaultUNet, 9)
 	r := rand.New(rand.NewPCG(9, 9))
 	for _, p := range u.Params() {
 		if strings.HasSuffix(p.Name, "conv2.weight") || strings.HasSuffix(p.Name, "proj.weight") || p.Name == "out.weight" {
@@ -54,10 +59,10 @@ func e2eBuild(t *testing.T) (string, map[string]*engine.Net) {
 		}
 	}
 	fp := u.ToEngine()
-	var calib []models.CalibInput
+	var calib []ptq.CalibInput
 	for i := 0; i < 4; i++ {
 		x := engine.Noise(uint64(i), 784)
-		calib = append(calib, models.CalibInput{X: x, T: 100 + 200*i, Label: i})
+		calib = append(calib, ptq.CalibInput{X: x, T: 100 + 200*i, Label: i})
 	}
 	nets := map[string]*engine.Net{"fp32": fp}
 	paths := map[string]string{}
@@ -65,7 +70,7 @@ func e2eBuild(t *testing.T) (string, map[string]*engine.Net) {
 		n := fp
 		if prec != engine.FP32 {
 			var err error
-			if n, err = models.Quantize(fp, calib, models.PTQConfig{Prec: prec, Keep: 1}, io.Discard); err != nil {
+			if n, err = ptq.Quantize(fp, calib, ptq.PTQConfig{Prec: prec, Keep: 1}, io.Discard); err != nil {
 				t.Fatal(err)
 			}
 			nets[prec.String()] = n
@@ -157,7 +162,7 @@ func waitDone(ctx context.Context) (map[string]any, error) {
 
 // TestE2E_GenerateMatchesWazero generates W8A8 digits in Chromium and
 // compares their bytes with the engine's, which the wazero harness shows
-// equal to the wasip1 SIMD build's (models.TestEngine_WasmStep and
+// equal to the wasip1 SIMD build's (ptq.TestEngine_WasmStep and
 // `qdiff generate`).
 func TestE2E_GenerateMatchesWazero(t *testing.T) {
 	srv, nets := e2eSite(t)
@@ -426,28 +431,14 @@ func TestE2E_DrawingPad(t *testing.T) {
 
 // padPage opens the page for the drawing-pad tests and loads the MNIST
 // test digits and the binary network the page uses.
-func padPage(t *testing.T) (context.Context, func() []string, *models.Dataset, *bnet.Net) {
+func padPage(t *testing.T) (context.Context, func() []string, *mnist.Dataset, *bnet.Net) {
 	t.Helper()
 	srv, _ := e2eSite(t)
 	ctx, consoleErrors := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(`#pad-canvas`)); err != nil {
 		t.Fatal(err)
 	}
-	return ctx, consoleErrors, mnistTest(t), zooBnet(t)
-}
-
-// mnistTest loads the 10,000 MNIST test digits.
-func mnistTest(tb testing.TB) *models.Dataset {
-	tb.Helper()
-	dir, err := models.MNISTDir()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	test, err := models.LoadMNIST(dir, "t10k")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return test
+	return ctx, consoleErrors, mnisttest.Test(t), zooBnet(t)
 }
 
 func zooBnet(t *testing.T) *bnet.Net {
@@ -508,7 +499,7 @@ func TestE2E_DialogOcclusion(t *testing.T) {
 		for r := 0; r <= rounds; r++ {
 			post, _ := dm.Posterior(probs, 0.5, ans)
 			next, _ := dm.Next(probs, 0.5, ans)
-			steps = append(steps, step{models.Argmax(post), next})
+			steps = append(steps, step{nn.Argmax(post), next})
 			if r < rounds {
 				ans[next] = oracle[next]
 			}

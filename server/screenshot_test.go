@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qdiff/qdiff/models/mnist/mnisttest"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/qdiff/qdiff/site"
@@ -54,7 +56,7 @@ func TestScreenshots(t *testing.T) {
 	if done, err := waitDone(ctx); err != nil || done["ok"] != true {
 		t.Fatalf("generation: %v %v", done, err)
 	}
-	test := mnistTest(t)
+	test := mnisttest.Test(t)
 	img := make([]int, 784)
 	for p, v := range test.Image(0) {
 		img[p] = int(v)

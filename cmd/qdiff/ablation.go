@@ -9,8 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/classifier"
 	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/models/metrics"
+	"github.com/qdiff/qdiff/models/ptq"
+	"github.com/qdiff/qdiff/models/unet"
 )
 
 func init() {
@@ -61,11 +64,11 @@ func ablation(args []string) error {
 		}
 		steps = append(steps, v)
 	}
-	u, _, err := models.LoadUNet(*model)
+	u, _, err := unet.LoadUNet(*model)
 	if err != nil {
 		return err
 	}
-	c, err := models.LoadClassifier(*cls)
+	c, err := classifier.LoadClassifier(*cls)
 	if err != nil {
 		return err
 	}
@@ -73,24 +76,24 @@ func ablation(args []string) error {
 	if err != nil {
 		return err
 	}
-	ref, err := models.DatasetStats(c, test)
+	ref, err := metrics.DatasetStats(c, test)
 	if err != nil {
 		return err
 	}
-	sched := models.DefaultSchedule()
+	sched := unet.DefaultSchedule()
 	fp := u.ToEngine()
 	fpBytes, err := fp.Encode(nil)
 	if err != nil {
 		return err
 	}
-	calibSets := map[string][]models.CalibInput{}
-	calibFor := func(kind string) ([]models.CalibInput, error) {
+	calibSets := map[string][]ptq.CalibInput{}
+	calibFor := func(kind string) ([]ptq.CalibInput, error) {
 		if set, ok := calibSets[kind]; ok {
 			return set, nil
 		}
-		var set []models.CalibInput
+		var set []ptq.CalibInput
 		var err error
-		mkey, err := models.FileKey(*model)
+		mkey, err := ptq.FileKey(*model)
 		if err != nil {
 			return nil, err
 		}
@@ -98,15 +101,15 @@ func ablation(args []string) error {
 		key := fmt.Sprintf("%s|%s|n=%d|mu=%g|sigma=%g|steps=%d|guidance=%g|seed=%d", mkey, kind, *calibN, 400.0, 400.0, 20, *guidance, 1)
 		switch kind {
 		case "ndtc":
-			set, _, err = models.CachedCalibration(*cache, key, func() ([]models.CalibInput, error) {
-				return models.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, models.NDTC(400, 400), 1, os.Stderr)
+			set, _, err = ptq.CachedCalibration(*cache, key, func() ([]ptq.CalibInput, error) {
+				return ptq.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, ptq.NDTC(400, 400), 1, os.Stderr)
 			})
 		case "uniform":
-			set, _, err = models.CachedCalibration(*cache, key, func() ([]models.CalibInput, error) {
-				return models.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, models.UniformT(), 1, os.Stderr)
+			set, _, err = ptq.CachedCalibration(*cache, key, func() ([]ptq.CalibInput, error) {
+				return ptq.GenerateCalibration(u, sched, *calibN, 64, 20, *guidance, ptq.UniformT(), 1, os.Stderr)
 			})
 		case "real":
-			set = models.RealNoisedCalibration(train, sched, *calibN, 1)
+			set = ptq.RealNoisedCalibration(train, sched, *calibN, 1)
 		}
 		calibSets[kind] = set
 		return set, err
@@ -116,7 +119,7 @@ func ablation(args []string) error {
 		if !strings.Contains(v.name, *only) {
 			continue
 		}
-		var eps models.EpsModel = u
+		var eps unet.EpsModel = u
 		size, calSecs := len(fpBytes), 0.0
 		if v.prec != engine.FP32 {
 			t0 := time.Now()
@@ -124,7 +127,7 @@ func ablation(args []string) error {
 			if err != nil {
 				return err
 			}
-			q, err := models.Quantize(fp, set, models.PTQConfig{Prec: v.prec, Search: v.search, Keep: *keep}, os.Stderr)
+			q, err := ptq.Quantize(fp, set, ptq.PTQConfig{Prec: v.prec, Search: v.search, Keep: *keep}, os.Stderr)
 			if err != nil {
 				return err
 			}
@@ -134,22 +137,22 @@ func ablation(args []string) error {
 				return err
 			}
 			size = len(b)
-			eps = models.NewEngineEps(q)
+			eps = unet.NewEngineEps(q)
 		}
 		type run struct {
 			name string
-			o    models.SampleOptions
+			o    unet.SampleOptions
 			n    int
 		}
 		var runs []run
 		for _, s := range steps {
-			runs = append(runs, run{fmt.Sprintf("DDIM %d", s), models.SampleOptions{Steps: s, Guidance: *guidance}, *n})
+			runs = append(runs, run{fmt.Sprintf("DDIM %d", s), unet.SampleOptions{Steps: s, Guidance: *guidance}, *n})
 		}
 		if *nDDPM > 0 {
-			runs = append(runs, run{"DDPM 1000", models.SampleOptions{DDPM: true, Guidance: *guidance}, *nDDPM})
+			runs = append(runs, run{"DDPM 1000", unet.SampleOptions{DDPM: true, Guidance: *guidance}, *nDDPM})
 		}
 		for _, r := range runs {
-			res, err := models.Evaluate(eps, sched, c, ref, r.n, 50, r.o, *seed, io.Discard)
+			res, err := metrics.Evaluate(eps, sched, c, ref, r.n, 50, r.o, *seed, io.Discard)
 			if err != nil {
 				return err
 			}

@@ -15,9 +15,11 @@ import (
 
 	"github.com/qdiff/qdiff/kernels"
 	"github.com/qdiff/qdiff/kernels/wazerotest"
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/models/mnist"
+	"github.com/qdiff/qdiff/models/nn"
+	"github.com/qdiff/qdiff/models/unet"
 )
 
 func init() {
@@ -169,14 +171,14 @@ func benchSteps(ctx context.Context, dir string, runs int) error {
 
 // benchTrain times U-Net training steps on synthetic data.
 func benchTrain(w io.Writer) error {
-	data := &models.Dataset{N: 64, Rows: 28, Cols: 28, Pixels: make([]uint8, 64*784), Labels: make([]uint8, 64)}
+	data := &mnist.Dataset{N: 64, Rows: 28, Cols: 28, Pixels: make([]uint8, 64*784), Labels: make([]uint8, 64)}
 	r := kernels.CaseRNG(3)
 	for i := range data.Pixels {
 		data.Pixels[i] = uint8(r.IntN(256))
 	}
-	cfg := models.DefaultTrain
+	cfg := unet.DefaultTrain
 	cfg.CkptPath, cfg.Steps = "", 100
-	tr, err := models.NewTrainer(cfg, data)
+	tr, err := unet.NewTrainer(cfg, data)
 	if err != nil {
 		return err
 	}
@@ -193,7 +195,7 @@ func benchTrain(w io.Writer) error {
 	s := time.Since(t0).Seconds()
 	ips := float64(steps*cfg.Batch) / s
 	fmt.Fprintf(w, "\nU-Net training (batch %d, %d workers): %.1f images/s, %.1f GFLOP/s (forward %.0f MFLOP/image, backward counted as 2x forward)\n",
-		cfg.Batch, models.Workers, ips, ips*3*models.UNetFLOPs(models.DefaultUNet)/1e9, models.UNetFLOPs(models.DefaultUNet)/1e6)
+		cfg.Batch, nn.Workers, ips, ips*3*unet.UNetFLOPs(unet.DefaultUNet)/1e9, unet.UNetFLOPs(unet.DefaultUNet)/1e6)
 	return nil
 }
 
@@ -263,11 +265,11 @@ func benchBinary(ctx context.Context, dir string, runs int) error {
 	if err != nil {
 		return err
 	}
-	mdir, err := models.MNISTDir()
+	mdir, err := mnist.MNISTDir()
 	if err != nil {
 		return err
 	}
-	test, err := models.LoadMNIST(mdir, "t10k")
+	test, err := mnist.LoadMNIST(mdir, "t10k")
 	if err != nil {
 		return err
 	}

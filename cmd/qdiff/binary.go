@@ -8,7 +8,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/bnn"
+	"github.com/qdiff/qdiff/models/classifier"
 )
 
 func init() {
@@ -16,7 +17,7 @@ func init() {
 }
 
 // binaryFlags registers the training flags shared by train-binary and binary-table.
-func binaryFlags(fs *flag.FlagSet, cfg *models.BinaryTrain, teacher *string) {
+func binaryFlags(fs *flag.FlagSet, cfg *bnn.BinaryTrain, teacher *string) {
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "images per step")
 	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "peak learning rate")
@@ -25,7 +26,7 @@ func binaryFlags(fs *flag.FlagSet, cfg *models.BinaryTrain, teacher *string) {
 }
 
 func trainBinary(args []string) error {
-	cfg := models.BinaryTrain{Epochs: 10, Batch: 64, LR: 2e-3, Seed: 1}
+	cfg := bnn.BinaryTrain{Epochs: 10, Batch: 64, LR: 2e-3, Seed: 1}
 	var teacher, out string
 	fs := flag.NewFlagSet("train-binary", flag.ContinueOnError)
 	binaryFlags(fs, &cfg, &teacher)
@@ -47,14 +48,14 @@ func trainBinary(args []string) error {
 		return err
 	}
 	if cfg.LCR > 0 || cfg.LONDON > 0 {
-		if cfg.Teacher, err = models.LoadClassifier(teacher); err != nil {
+		if cfg.Teacher, err = classifier.LoadClassifier(teacher); err != nil {
 			return err
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	n := models.NewBinaryNet(cfg.Seed)
-	acc, err := models.TrainBinary(ctx, n, cfg, train, test, os.Stdout)
+	n := bnn.NewBinaryNet(cfg.Seed)
+	acc, err := bnn.TrainBinary(ctx, n, cfg, train, test, os.Stdout)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func trainBinary(args []string) error {
 	return nil
 }
 
-func checkBinaryCfg(cfg models.BinaryTrain) error {
+func checkBinaryCfg(cfg bnn.BinaryTrain) error {
 	if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Limit < 0 || cfg.RecalBN < 0 {
 		return fmt.Errorf("-epochs and -batch must be positive, -limit and -recal-bn not negative")
 	}
@@ -76,7 +77,7 @@ func checkBinaryCfg(cfg models.BinaryTrain) error {
 }
 
 // writeBinary exports n to the kernels' format with its provenance.
-func writeBinary(n *models.BinaryNet, cfg models.BinaryTrain, acc float64, path string) error {
+func writeBinary(n *bnn.BinaryNet, cfg bnn.BinaryTrain, acc float64, path string) error {
 	bk, err := n.Export()
 	if err != nil {
 		return err

@@ -14,7 +14,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/bnn"
+	"github.com/qdiff/qdiff/models/classifier"
+	"github.com/qdiff/qdiff/models/mnist"
+	"github.com/qdiff/qdiff/models/nn"
 )
 
 func init() {
@@ -43,7 +46,7 @@ var binaryVariants = []struct {
 }
 
 func binaryTable(args []string) error {
-	cfg := models.BinaryTrain{Epochs: 3, Batch: 64, LR: 2e-3}
+	cfg := bnn.BinaryTrain{Epochs: 3, Batch: 64, LR: 2e-3}
 	var teacher, results, out, best string
 	var seeds, robustN int
 	fs := flag.NewFlagSet("binary-table", flag.ContinueOnError)
@@ -66,7 +69,7 @@ func binaryTable(args []string) error {
 	if err != nil {
 		return err
 	}
-	tc, err := models.LoadClassifier(teacher)
+	tc, err := classifier.LoadClassifier(teacher)
 	if err != nil {
 		return err
 	}
@@ -97,8 +100,8 @@ func binaryTable(args []string) error {
 			c.Seed, c.LCR, c.CMIM, c.LONDON, c.Teacher = uint64(s), v.lcr, v.cmim, v.london, tc
 			fmt.Printf("== run %d/%d: %s seed %d (elapsed %s)\n", i, total, v.name, s, time.Since(start).Round(time.Second))
 			t0 := time.Now()
-			n := models.NewBinaryNet(c.Seed)
-			acc, err := models.TrainBinary(ctx, n, c, train, test, os.Stdout)
+			n := bnn.NewBinaryNet(c.Seed)
+			acc, err := bnn.TrainBinary(ctx, n, c, train, test, os.Stdout)
 			if err != nil {
 				return err
 			}
@@ -108,7 +111,7 @@ func binaryTable(args []string) error {
 				return err
 			}
 			for _, set := range sets {
-				if run.Robust[set.name], err = models.BinaryAccuracy(bk, set.d); err != nil {
+				if run.Robust[set.name], err = bnn.BinaryAccuracy(bk, set.d); err != nil {
 					return err
 				}
 			}
@@ -138,17 +141,17 @@ func binaryTable(args []string) error {
 
 type robustSet struct {
 	name string
-	d    *models.Dataset
+	d    *mnist.Dataset
 }
 
 // robustSets is the clean test subset and every corruption at 3 severities.
-func robustSets(test *models.Dataset, n int) ([]robustSet, error) {
+func robustSets(test *mnist.Dataset, n int) ([]robustSet, error) {
 	n = min(n, test.N)
-	sub := &models.Dataset{N: n, Rows: 28, Cols: 28, Pixels: test.Pixels[:n*784], Labels: test.Labels[:n]}
+	sub := &mnist.Dataset{N: n, Rows: 28, Cols: 28, Pixels: test.Pixels[:n*784], Labels: test.Labels[:n]}
 	sets := []robustSet{{"clean", sub}}
-	for _, c := range models.Corruptions {
+	for _, c := range mnist.Corruptions {
 		for sev := 1; sev <= 3; sev++ {
-			d, err := models.Corrupt(sub, c, sev, 1)
+			d, err := mnist.Corrupt(sub, c, sev, 1)
 			if err != nil {
 				return nil, err
 			}
@@ -158,19 +161,19 @@ func robustSets(test *models.Dataset, n int) ([]robustSet, error) {
 	return sets, nil
 }
 
-func classifierAccuracy(c *models.Classifier, d *models.Dataset) (float64, error) {
+func classifierAccuracy(c *classifier.Classifier, d *mnist.Dataset) (float64, error) {
 	right := 0
 	for i0 := 0; i0 < d.N; i0 += 250 {
 		idx := make([]int, 0, 250)
 		for j := i0; j < min(d.N, i0+250); j++ {
 			idx = append(idx, j)
 		}
-		lg, err := c.Forward(models.ImagesToT(d, idx, nil))
+		lg, err := c.Forward(classifier.ImagesToT(d, idx, nil))
 		if err != nil {
 			return 0, err
 		}
 		for b, j := range idx {
-			if models.Argmax(lg.D[b*10:(b+1)*10]) == int(d.Labels[j]) {
+			if nn.Argmax(lg.D[b*10:(b+1)*10]) == int(d.Labels[j]) {
 				right++
 			}
 		}
@@ -231,7 +234,7 @@ func meanStd(v []float64) (float64, float64) {
 }
 
 // binaryMarkdown renders the accuracy table and the robustness table.
-func binaryMarkdown(runs map[string]binaryRun, seeds int, sets []robustSet, fp map[string]float64, cfg models.BinaryTrain) string {
+func binaryMarkdown(runs map[string]binaryRun, seeds int, sets []robustSet, fp map[string]float64, cfg bnn.BinaryTrain) string {
 	var b strings.Builder
 	imgs := "all 60,000"
 	if cfg.Limit > 0 {
@@ -262,7 +265,7 @@ func binaryMarkdown(runs map[string]binaryRun, seeds int, sets []robustSet, fp m
 		ms, _ := meanStd(sec)
 		fmt.Fprintf(&b, "| %s | %d | %.2f ± %.2f | %s |\n", v.name, len(rs), m, sd, time.Duration(ms*float64(time.Second)).Round(time.Second))
 	}
-	fmt.Fprintf(&b, "\nRobustness: accuracy %% on the first %d test images, clean and corrupted (`models.Corrupt`, seed 1), severities 1/2/3, mean over seeds; FP is the float classifier (the teacher).\n\n", sets[0].d.N)
+	fmt.Fprintf(&b, "\nRobustness: accuracy %% on the first %d test images, clean and corrupted (`mnist.Corrupt`, seed 1), severities 1/2/3, mean over seeds; FP is the float classifier (the teacher).\n\n", sets[0].d.N)
 	b.WriteString("| set |")
 	for _, v := range binaryVariants {
 		b.WriteString(" " + v.name + " |")

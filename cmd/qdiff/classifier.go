@@ -9,7 +9,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/classifier"
+	"github.com/qdiff/qdiff/models/mnist"
+	"github.com/qdiff/qdiff/models/nn"
 )
 
 func init() {
@@ -17,7 +19,7 @@ func init() {
 }
 
 func trainClassifier(args []string) error {
-	cfg := models.ClassifierTrain{Epochs: 8, Batch: 128, LR: 2e-3, Seed: 1}
+	cfg := classifier.ClassifierTrain{Epochs: 8, Batch: 128, LR: 2e-3, Seed: 1}
 	fs := flag.NewFlagSet("train-classifier", flag.ContinueOnError)
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the training set")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "images per step")
@@ -33,13 +35,13 @@ func trainClassifier(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c := models.NewClassifier(cfg.Seed)
+	c := classifier.NewClassifier(cfg.Seed)
 	t0 := time.Now()
-	acc, err := models.TrainClassifier(ctx, c, cfg, train, test, os.Stdout)
+	acc, err := classifier.TrainClassifier(ctx, c, cfg, train, test, os.Stdout)
 	if err != nil {
 		return err
 	}
-	if err := models.SaveParams(*out, c.Params(), models.ClassifierMeta(acc, cfg, time.Since(t0))); err != nil {
+	if err := nn.SaveParams(*out, c.Params(), classifier.ClassifierMeta(acc, cfg, time.Since(t0))); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %s: test accuracy %.2f%%\n", *out, 100*acc)
@@ -48,22 +50,22 @@ func trainClassifier(args []string) error {
 
 // mnistSplits loads the MNIST training and test sets from the module cache.
 // mnistTrain loads the 60,000 MNIST training digits.
-func mnistTrain() (*models.Dataset, error) {
-	dir, err := models.MNISTDir()
+func mnistTrain() (*mnist.Dataset, error) {
+	dir, err := mnist.MNISTDir()
 	if err != nil {
 		return nil, err
 	}
-	return models.LoadMNIST(dir, "train")
+	return mnist.LoadMNIST(dir, "train")
 }
 
-func mnistSplits() (train, test *models.Dataset, err error) {
-	dir, err := models.MNISTDir()
+func mnistSplits() (train, test *mnist.Dataset, err error) {
+	dir, err := mnist.MNISTDir()
 	if err != nil {
 		return nil, nil, err
 	}
-	if train, err = models.LoadMNIST(dir, "train"); err != nil {
+	if train, err = mnist.LoadMNIST(dir, "train"); err != nil {
 		return nil, nil, err
 	}
-	test, err = models.LoadMNIST(dir, "t10k")
+	test, err = mnist.LoadMNIST(dir, "t10k")
 	return train, test, err
 }

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/bnet"
+	"github.com/qdiff/qdiff/models/classifier"
+	"github.com/qdiff/qdiff/models/mnist"
+	"github.com/qdiff/qdiff/models/nn"
 	"github.com/qdiff/qdiff/models/sidial"
 )
 
@@ -43,7 +45,7 @@ func dialog(args []string) error {
 	if err != nil {
 		return err
 	}
-	fp, err := models.LoadClassifier(*fpPath)
+	fp, err := classifier.LoadClassifier(*fpPath)
 	if err != nil {
 		return err
 	}
@@ -135,7 +137,7 @@ func dialog(args []string) error {
 			rr := rand.New(rand.NewPCG(1, 1))
 			for i, p := range ps {
 				label := int(test.Labels[i])
-				if models.Argmax(p) == label {
+				if nn.Argmax(p) == label {
 					alone++
 				}
 				oracle := sidial.Oracle(test.Image(i))
@@ -161,7 +163,7 @@ func dialog(args []string) error {
 						if err != nil {
 							return err
 						}
-						if models.Argmax(post) == label {
+						if nn.Argmax(post) == label {
 							hits[ri]++
 						}
 					}
@@ -197,17 +199,17 @@ func randomUnasked(r *rand.Rand, ans []int8) int {
 }
 
 // fpProbs runs the FP classifier on 28x28 images in batches.
-func fpProbs(c *models.Classifier, imgs [][]uint8) ([][]float64, error) {
+func fpProbs(c *classifier.Classifier, imgs [][]uint8) ([][]float64, error) {
 	var out [][]float64
 	for i0 := 0; i0 < len(imgs); i0 += 250 {
 		i1 := min(len(imgs), i0+250)
-		d := &models.Dataset{N: i1 - i0, Rows: 28, Cols: 28, Labels: make([]uint8, i1-i0)}
+		d := &mnist.Dataset{N: i1 - i0, Rows: 28, Cols: 28, Labels: make([]uint8, i1-i0)}
 		idx := make([]int, 0, i1-i0)
 		for j := i0; j < i1; j++ {
 			d.Pixels = append(d.Pixels, imgs[j]...)
 			idx = append(idx, j-i0)
 		}
-		lg, err := c.Forward(models.ImagesToT(d, idx, nil))
+		lg, err := c.Forward(classifier.ImagesToT(d, idx, nil))
 		if err != nil {
 			return nil, err
 		}

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/classifier"
+	"github.com/qdiff/qdiff/models/metrics"
+	"github.com/qdiff/qdiff/models/mnist"
+	"github.com/qdiff/qdiff/models/unet"
 )
 
 func init() {
@@ -28,49 +31,49 @@ func eval(args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := models.LoadClassifier(*cls)
+	c, err := classifier.LoadClassifier(*cls)
 	if err != nil {
 		return err
 	}
-	var u *models.UNet
+	var u *unet.UNet
 	if *n > 0 || !*floor {
-		if u, _, err = models.LoadUNet(sf.model); err != nil {
+		if u, _, err = unet.LoadUNet(sf.model); err != nil {
 			return err
 		}
 	}
-	dir, err := models.MNISTDir()
+	dir, err := mnist.MNISTDir()
 	if err != nil {
 		return err
 	}
-	test, err := models.LoadMNIST(dir, "t10k")
+	test, err := mnist.LoadMNIST(dir, "t10k")
 	if err != nil {
 		return err
 	}
-	ref, err := models.DatasetStats(c, test)
+	ref, err := metrics.DatasetStats(c, test)
 	if err != nil {
 		return err
 	}
 	if *floor {
-		train, err := models.LoadMNIST(dir, "train")
+		train, err := mnist.LoadMNIST(dir, "train")
 		if err != nil {
 			return err
 		}
-		tr, err := models.DatasetStats(c, train)
+		tr, err := metrics.DatasetStats(c, train)
 		if err != nil {
 			return err
 		}
-		fd, err := models.FrechetDistance(tr, ref)
+		fd, err := metrics.FrechetDistance(tr, ref)
 		if err != nil {
 			return err
 		}
 		fmt.Printf("FD-MNIST floor (train vs test, %d vs %d images): %.3f\n", train.N, test.N, fd)
 		if *floorN >= 10 && *floorN < train.N {
-			sub := &models.Dataset{N: *floorN, Rows: 28, Cols: 28, Pixels: train.Pixels[:*floorN*784], Labels: train.Labels[:*floorN]}
-			st, err := models.DatasetStats(c, sub)
+			sub := &mnist.Dataset{N: *floorN, Rows: 28, Cols: 28, Pixels: train.Pixels[:*floorN*784], Labels: train.Labels[:*floorN]}
+			st, err := metrics.DatasetStats(c, sub)
 			if err != nil {
 				return err
 			}
-			if fd, err = models.FrechetDistance(st, ref); err != nil {
+			if fd, err = metrics.FrechetDistance(st, ref); err != nil {
 				return err
 			}
 			fmt.Printf("FD-MNIST floor at N=%d (the first %d training images vs test): %.3f\n", *floorN, *floorN, fd)
@@ -79,7 +82,7 @@ func eval(args []string) error {
 			return nil
 		}
 	}
-	res, err := models.Evaluate(u, models.DefaultSchedule(), c, ref, *n, *batch, o, sf.seed, os.Stderr)
+	res, err := metrics.Evaluate(u, unet.DefaultSchedule(), c, ref, *n, *batch, o, sf.seed, os.Stderr)
 	if err != nil {
 		return err
 	}

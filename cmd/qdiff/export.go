@@ -3,7 +3,8 @@ package main
 import (
 	"flag"
 
-	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/plot"
+	"github.com/qdiff/qdiff/models/unet"
 )
 
 func init() {
@@ -19,7 +20,7 @@ func exportUNet(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return models.ExportUNet(*ckpt, *out, *raw)
+	return unet.ExportUNet(*ckpt, *out, *raw)
 }
 
 func plotLoss(args []string) error {
@@ -34,5 +35,5 @@ func plotLoss(args []string) error {
 	if err != nil {
 		return err
 	}
-	return models.WritePNG(*out, models.LossPlot(ys, max(*window, 1), 800, 400))
+	return plot.WritePNG(*out, plot.LossPlot(ys, max(*window, 1), 800, 400))
 }

@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"github.com/qdiff/qdiff/kernels/wazerotest"
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/models/nn"
+	"github.com/qdiff/qdiff/models/plot"
 )
 
 // EngineGuestPkg is the wasip1 program that runs the engine under wazero.
@@ -97,7 +98,7 @@ func generate(args []string) error {
 		}
 	}
 	var all []byte
-	imgs := models.NewT(*count, 1, 28, 28)
+	imgs := nn.NewT(*count, 1, 28, 28)
 	t0 := time.Now()
 	for i := 0; i < *count; i++ {
 		s := *seed + uint64(i)
@@ -131,7 +132,7 @@ func generate(args []string) error {
 			g.SetGray(1+c*29+p%28, 1+r*29+p/28, color.Gray{Y: v})
 		}
 	}
-	if err := models.WritePNG(*out, g); err != nil {
+	if err := plot.WritePNG(*out, g); err != nil {
 		return err
 	}
 	if *raw != "" {

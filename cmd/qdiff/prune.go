@@ -11,11 +11,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/classifier"
+	"github.com/qdiff/qdiff/models/prune"
+	"github.com/qdiff/qdiff/models/unet"
 )
 
 func init() {
-	register("prune", "Fourier-guided magnitude pruning of the FP classifier: plain fine-tuning vs frequency distillation", prune)
+	register("prune", "Fourier-guided magnitude pruning of the FP classifier: plain fine-tuning vs frequency distillation", pruneClassifier)
 	register("prune-unet", "magnitude-prune the FP U-Net into a zoo model, optionally retrained (plain or with frequency distillation)", pruneUNet)
 }
 
@@ -24,7 +26,7 @@ func pruneUNet(args []string) error {
 	in := fs.String("model", "models/zoo/unet.fp32.safetensors", "FP U-Net")
 	sp := fs.Float64("sparsity", 0.5, "fraction of conv and linear weights set to zero, in [0, 1)")
 	out := fs.String("o", "unet.pruned.safetensors", "output zoo model")
-	cfg := models.DefaultTrain
+	cfg := unet.DefaultTrain
 	cfg.Steps, cfg.LR, cfg.MinLR, cfg.Warmup, cfg.EMADecay, cfg.LogEvery = 0, 2e-4, 1e-5, 20, 0.99, 10
 	fs.IntVar(&cfg.Steps, "retrain-steps", cfg.Steps, "optimizer steps of retraining after pruning (0: none)")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "images per retraining step")
@@ -39,7 +41,7 @@ func pruneUNet(args []string) error {
 		return fmt.Errorf("-sparsity must be in [0, 1), -retrain-steps and -freq-kd not negative")
 	}
 	if cfg.Steps == 0 {
-		nz, total, err := models.PruneUNet(*in, *out, *sp)
+		nz, total, err := prune.PruneUNet(*in, *out, *sp)
 		if err != nil {
 			return err
 		}
@@ -54,7 +56,7 @@ func pruneUNet(args []string) error {
 	if err != nil {
 		return err
 	}
-	tr, err := models.NewPrunedTrainer(cfg, data, *in, *sp, *kd)
+	tr, err := prune.NewPrunedTrainer(cfg, data, *in, *sp, *kd)
 	if err != nil {
 		return err
 	}
@@ -68,15 +70,15 @@ func pruneUNet(args []string) error {
 	if tr.Step < cfg.Steps {
 		return fmt.Errorf("stopped at step %d of %d; rerun the same command to resume from %s", tr.Step, cfg.Steps, cfg.CkptPath)
 	}
-	if err := models.ExportPrunedUNet(cfg.CkptPath, *out, *sp, *kd); err != nil {
+	if err := prune.ExportPrunedUNet(cfg.CkptPath, *out, *sp, *kd); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %s\n", *out)
 	return nil
 }
 
-func prune(args []string) error {
-	cfg := models.PruneTrain{Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
+func pruneClassifier(args []string) error {
+	cfg := prune.PruneTrain{Epochs: 1, Batch: 64, LR: 1e-3, Seed: 1}
 	fs := flag.NewFlagSet("prune", flag.ContinueOnError)
 	teacher := fs.String("model", "models/zoo/classifier.fp32.safetensors", "FP classifier to prune (also the teacher)")
 	levels := fs.String("sparsity", "0.5,0.75,0.9", "comma-separated sparsities in [0, 1)")
@@ -103,7 +105,7 @@ func prune(args []string) error {
 	if err != nil {
 		return err
 	}
-	tc, err := models.LoadClassifier(*teacher)
+	tc, err := classifier.LoadClassifier(*teacher)
 	if err != nil {
 		return err
 	}
@@ -127,11 +129,11 @@ func prune(args []string) error {
 		var acc0 float64
 		accs := make([]float64, 2)
 		for k, w := range []float64{0, *kd} {
-			c, err := models.LoadClassifier(*teacher)
+			c, err := classifier.LoadClassifier(*teacher)
 			if err != nil {
 				return err
 			}
-			m, err := models.MagnitudePrune(c.Params(), sp)
+			m, err := prune.MagnitudePrune(c.Params(), sp)
 			if err != nil {
 				return err
 			}
@@ -145,7 +147,7 @@ func prune(args []string) error {
 			c2.FreqKD = w
 			t0 := time.Now()
 			fmt.Printf("== sparsity %.2f, freq-kd %g\n", sp, w)
-			if accs[k], err = models.RetrainPruned(ctx, c, tc, m, c2, train, test, os.Stdout); err != nil {
+			if accs[k], err = prune.RetrainPruned(ctx, c, tc, m, c2, train, test, os.Stdout); err != nil {
 				return err
 			}
 			fmt.Printf("   %.2f%% in %s\n", 100*accs[k], time.Since(t0).Round(time.Second))

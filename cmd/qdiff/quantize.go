@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/models/mnist"
+	"github.com/qdiff/qdiff/models/ptq"
+	"github.com/qdiff/qdiff/models/unet"
 )
 
 func init() {
@@ -44,7 +46,7 @@ func quantize(args []string) error {
 	if *n < 1 || *steps < 1 {
 		return fmt.Errorf("-n and -traj-steps must be positive")
 	}
-	u, _, err := models.LoadUNet(*model)
+	u, _, err := unet.LoadUNet(*model)
 	if err != nil {
 		return err
 	}
@@ -53,43 +55,43 @@ func quantize(args []string) error {
 	net := fp
 	if prec != engine.FP32 {
 		t0 := time.Now()
-		s := models.DefaultSchedule()
-		var inputs []models.CalibInput
+		s := unet.DefaultSchedule()
+		var inputs []ptq.CalibInput
 		switch *calib {
 		case "ndtc", "uniform":
-			ts := models.NDTC(*mu, *sigma)
+			ts := ptq.NDTC(*mu, *sigma)
 			if *calib == "uniform" {
-				ts = models.UniformT()
+				ts = ptq.UniformT()
 			}
-			key, kerr := models.FileKey(*model)
+			key, kerr := ptq.FileKey(*model)
 			if kerr != nil {
 				return kerr
 			}
 			key = fmt.Sprintf("%s|%s|n=%d|mu=%g|sigma=%g|steps=%d|guidance=%g|seed=%d", key, *calib, *n, *mu, *sigma, *steps, *guidance, *seed)
 			var hit bool
-			inputs, hit, err = models.CachedCalibration(*cache, key, func() ([]models.CalibInput, error) {
-				return models.GenerateCalibration(u, s, *n, 64, *steps, *guidance, ts, *seed, os.Stderr)
+			inputs, hit, err = ptq.CachedCalibration(*cache, key, func() ([]ptq.CalibInput, error) {
+				return ptq.GenerateCalibration(u, s, *n, 64, *steps, *guidance, ts, *seed, os.Stderr)
 			})
 			if hit {
 				fmt.Fprintf(os.Stderr, "calibration set from the cache in %s\n", *cache)
 			}
 		case "real":
-			dir, derr := models.MNISTDir()
+			dir, derr := mnist.MNISTDir()
 			if derr != nil {
 				return derr
 			}
-			d, derr := models.LoadMNIST(dir, "train")
+			d, derr := mnist.LoadMNIST(dir, "train")
 			if derr != nil {
 				return derr
 			}
-			inputs = models.RealNoisedCalibration(d, s, *n, *seed)
+			inputs = ptq.RealNoisedCalibration(d, s, *n, *seed)
 		default:
 			return fmt.Errorf("unknown -calib %q (want ndtc, uniform or real)", *calib)
 		}
 		if err != nil {
 			return err
 		}
-		if net, err = models.Quantize(fp, inputs, models.PTQConfig{Prec: prec, Search: *search, Keep: *keep}, os.Stderr); err != nil {
+		if net, err = ptq.Quantize(fp, inputs, ptq.PTQConfig{Prec: prec, Search: *search, Keep: *keep}, os.Stderr); err != nil {
 			return err
 		}
 		method := "min-max"

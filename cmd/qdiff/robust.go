@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/bnet"
+	"github.com/qdiff/qdiff/models/bnn"
 )
 
 func init() {
@@ -41,7 +41,7 @@ func robust(args []string) error {
 	}
 	fmt.Printf("%s through the XNOR kernels, first %d test images, corruptions seed 1\n\n| set | accuracy %% |\n|---|---|\n", *model, sets[0].d.N)
 	for _, s := range sets {
-		acc, err := models.BinaryAccuracy(bk, s.d)
+		acc, err := bnn.BinaryAccuracy(bk, s.d)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/nn"
+	"github.com/qdiff/qdiff/models/plot"
+	"github.com/qdiff/qdiff/models/unet"
 )
 
 func init() {
@@ -32,17 +34,17 @@ func (s *sampleFlags) add(fs *flag.FlagSet) {
 	fs.Uint64Var(&s.seed, "seed", 1, "noise seed")
 }
 
-func (s *sampleFlags) options(progress bool) (models.SampleOptions, error) {
+func (s *sampleFlags) options(progress bool) (unet.SampleOptions, error) {
 	if !s.ddpm && (s.steps < 1 || s.steps > 1000) {
-		return models.SampleOptions{}, fmt.Errorf("-steps %d outside 1..1000", s.steps)
+		return unet.SampleOptions{}, fmt.Errorf("-steps %d outside 1..1000", s.steps)
 	}
 	if s.guidance < 0 || s.guidance > 50 {
-		return models.SampleOptions{}, fmt.Errorf("-guidance %v outside 0..50", s.guidance)
+		return unet.SampleOptions{}, fmt.Errorf("-guidance %v outside 0..50", s.guidance)
 	}
-	o := models.SampleOptions{Steps: s.steps, Eta: s.eta, Guidance: s.guidance, DDPM: s.ddpm}
+	o := unet.SampleOptions{Steps: s.steps, Eta: s.eta, Guidance: s.guidance, DDPM: s.ddpm}
 	if progress {
 		t0 := time.Now()
-		o.Progress = func(i, n int, _ *models.T) {
+		o.Progress = func(i, n int, _ *nn.T) {
 			if (i+1)%max(n/10, 1) == 0 || i+1 == n {
 				fmt.Fprintf(os.Stderr, "step %d/%d (%s)\n", i+1, n, time.Since(t0).Round(time.Millisecond))
 			}
@@ -68,9 +70,9 @@ func sample(args []string) error {
 	if err != nil {
 		return err
 	}
-	load := models.LoadUNet
+	load := unet.LoadUNet
 	if *raw {
-		load = models.LoadUNetRaw
+		load = unet.LoadUNetRaw
 	}
 	u, _, err := load(sf.model)
 	if err != nil {
@@ -82,15 +84,15 @@ func sample(args []string) error {
 			labels = append(labels, d)
 		}
 	}
-	x, err := models.DefaultSchedule().Sample(u, 28, labels, 10, o, rand.New(rand.NewPCG(sf.seed, 0x5a)))
+	x, err := unet.DefaultSchedule().Sample(u, 28, labels, 10, o, rand.New(rand.NewPCG(sf.seed, 0x5a)))
 	if err != nil {
 		return err
 	}
-	g, err := models.GridImage(x, 10, *perClass, 2)
+	g, err := plot.GridImage(x, 10, *perClass, 2)
 	if err != nil {
 		return err
 	}
-	if err := models.WritePNG(*out, g); err != nil {
+	if err := plot.WritePNG(*out, g); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %s\n", *out)

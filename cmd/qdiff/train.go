@@ -7,7 +7,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/qdiff/qdiff/models"
+	"github.com/qdiff/qdiff/models/unet"
 )
 
 func init() {
@@ -15,7 +15,7 @@ func init() {
 }
 
 func trainDiffusion(args []string) error {
-	cfg := models.DefaultTrain
+	cfg := unet.DefaultTrain
 	fs := flag.NewFlagSet("train-diffusion", flag.ContinueOnError)
 	fs.IntVar(&cfg.Steps, "steps", cfg.Steps, "total optimizer steps")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "images per step")
@@ -32,7 +32,7 @@ func trainDiffusion(args []string) error {
 	if err != nil {
 		return err
 	}
-	tr, err := models.NewTrainer(cfg, data)
+	tr, err := unet.NewTrainer(cfg, data)
 	if err != nil {
 		return err
 	}

@@ -5,14 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/bnet"
+	"github.com/qdiff/qdiff/models/bnn"
 	"github.com/qdiff/qdiff/models/st"
 )
 
 func randomNet(t *testing.T) *bnet.Net {
 	t.Helper()
-	n := models.NewBinaryNet(5)
+	n := bnn.NewBinaryNet(5)
 	n.SetTrain(false)
 	bk, err := n.Export()
 	if err != nil {
@@ -122,7 +122,7 @@ func TestNet_Predict(t *testing.T) {
 }
 
 func BenchmarkNet_Classify(b *testing.B) {
-	n := models.NewBinaryNet(5)
+	n := bnn.NewBinaryNet(5)
 	n.SetTrain(false)
 	bk, err := n.Export()
 	if err != nil {

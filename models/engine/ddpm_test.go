@@ -4,15 +4,15 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/models/unet"
 )
 
 // tinyNet is an untrained U-Net in engine form (the properties below do
 // not need a good model).
 func tinyNet(t *testing.T) *engine.Net {
 	t.Helper()
-	return models.NewUNet(models.DefaultUNet, 4).ToEngine()
+	return unet.NewUNet(unet.DefaultUNet, 4).ToEngine()
 }
 
 func TestNet_GenerateDDPM(t *testing.T) {

@@ -179,7 +179,7 @@ func (n *Net) silu(x []float32) []float32 {
 	return y
 }
 
-// timeEmbedding matches models.TimeEmbedding for one time step.
+// timeEmbedding matches nn.TimeEmbedding for one time step.
 func timeEmbedding(t float64, dim int) []float32 {
 	e := make([]float32, dim)
 	half := dim / 2

@@ -8,20 +8,20 @@ import (
 	"github.com/qdiff/qdiff/kernels"
 )
 
-// Config mirrors models.UNetConfig.
+// Config mirrors unet.UNetConfig.
 type Config struct {
 	Size, EmbDim, TimeDim, Classes, Groups int
 	Ch                                     [3]int
 }
 
-// Res is a residual block (see models.ResBlock).
+// Res is a residual block (see nn.ResBlock).
 type Res struct {
 	N1, N2      GN
 	C1, C2, Emb *Conv
 	Skip        *Conv
 }
 
-// Attn is single-head self-attention with a residual (see models.Attention).
+// Attn is single-head self-attention with a residual (see nn.Attention).
 // Q, K, V and P are the 8-bit quantizers of the two attention products'
 // operands (symmetric; P in [0,1]).
 type Attn struct {
