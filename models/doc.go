@@ -15,8 +15,9 @@
 //   - unet: the U-Net, DDPM/DDIM schedules and samplers, diffusion
 //     training, export to the engine.
 //   - classifier: the FP classifier and the cross-entropy loop.
-//   - metrics: FD, IS analogue, conditional accuracy, sample evaluation.
 //   - plot: sample grids and loss plots as images.
+//   - metrics: FD, IS analogue, conditional accuracy, pixel statistics,
+//     sample evaluation.
 //   - ptq, bnn, prune: the experiments (PTQ4DM; binary networks with LCR,
 //     CMIM, LONDON; Fourier-guided pruning). No package imports an
 //     experiment; the commands in cmd/qdiff do.

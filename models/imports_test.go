@@ -29,7 +29,7 @@ var allowedImports = map[string][]string{
 	"models/unet":            {"models/nn", "models/mnist", "models/engine", "models/st"},
 	"models/unet/unettest":   {"models/unet"},
 	"models/classifier":      {"models/nn", "models/mnist", "models/st"},
-	"models/metrics":         {"models/nn", "models/mnist", "models/unet", "models/classifier"},
+	"models/metrics":         {"models/nn", "models/mnist", "models/unet", "models/classifier", "models/plot"},
 	"models/ptq":             {"models/nn", "models/mnist", "models/unet", "models/engine", "kernels", "models/st"},
 	"models/bnn":             {"models/nn", "models/mnist", "models/classifier", "models/bnet", "kernels", "models/st"},
 	"models/prune":           {"models/nn", "models/mnist", "models/classifier", "models/unet"},

@@ -3,7 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
+
+	"github.com/qdiff/qdiff/models/engine"
+	"github.com/qdiff/qdiff/models/st"
 
 	"github.com/qdiff/qdiff/models/classifier"
 	"github.com/qdiff/qdiff/models/metrics"
@@ -12,7 +16,7 @@ import (
 )
 
 func init() {
-	register("eval", "FD-MNIST, conditional accuracy and IS analogue of an FP U-Net", eval)
+	register("eval", "FD-MNIST, conditional accuracy, IS analogue and pixel statistics of a U-Net (FP zoo model, checkpoint or engine file)", eval)
 }
 
 func eval(args []string) error {
@@ -35,9 +39,9 @@ func eval(args []string) error {
 	if err != nil {
 		return err
 	}
-	var u *unet.UNet
+	var m unet.EpsModel
 	if *n > 0 || !*floor {
-		if u, _, err = unet.LoadUNet(sf.model); err != nil {
+		if m, err = loadEps(sf.model); err != nil {
 			return err
 		}
 	}
@@ -82,7 +86,7 @@ func eval(args []string) error {
 			return nil
 		}
 	}
-	res, err := metrics.Evaluate(u, unet.DefaultSchedule(), c, ref, *n, *batch, o, sf.seed, os.Stderr)
+	res, err := metrics.Evaluate(m, unet.DefaultSchedule(), c, ref, *n, *batch, o, sf.seed, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -92,5 +96,40 @@ func eval(args []string) error {
 	}
 	fmt.Printf("| %s | %s | guidance %g | N=%d | FD-MNIST %.3f | cond. acc. %.2f%% | IS %.3f | %.0f s |\n",
 		sf.model, sampler, sf.guidance, res.N, res.FD, 100*res.CondAcc, res.IS, res.Seconds)
+	fmt.Println()
+	printPixelStats(os.Stdout, []string{"samples", "MNIST test digits"}, res.Pixels, metrics.ImagePixelStats(test.Pixels, 28))
 	return nil
+}
+
+// printPixelStats writes a table of per-image pixel statistics, one row per
+// named set.
+func printPixelStats(w io.Writer, names []string, stats ...metrics.PixelStats) {
+	fmt.Fprintln(w, "| per image | images | pixels = 0 | faint (1..31) | >= 128 | extra blobs (>= 64, 8-connected) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	for i, p := range stats {
+		fmt.Fprintf(w, "| %s | %d | %.1f | %.1f | %.1f | %.3f |\n", names[i], p.Images, p.Zero, p.Faint, p.Bright, p.ExtraBlobs)
+	}
+}
+
+// loadEps reads a noise-prediction model: an engine file (FP32, W8A8 or
+// W4A8, run natively through the engine) or a zoo model or checkpoint of
+// the training U-Net.
+func loadEps(path string) (unet.EpsModel, error) {
+	f, err := st.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := f.Meta["qdiff.engine_config"]; !ok {
+		u, _, err := unet.LoadUNet(path)
+		return u, err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	n, err := engine.Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return unet.NewEngineEps(n), nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/qdiff/qdiff/models/classifier"
 	"github.com/qdiff/qdiff/models/mnist"
 	"github.com/qdiff/qdiff/models/nn"
+	"github.com/qdiff/qdiff/models/plot"
 	"github.com/qdiff/qdiff/models/unet"
 )
 
@@ -18,6 +19,7 @@ type EvalResult struct {
 	FD      float64 // FD-MNIST against the test set
 	CondAcc float64 // share classified as the requested digit
 	IS      float64 // classifier-based Inception Score analogue
+	Pixels  PixelStats // of all n samples as grey bytes
 	Seconds float64
 	Samples *nn.T // the first up to 100 samples (for grids)
 }
@@ -45,6 +47,7 @@ func Evaluate(m unet.EpsModel, s *unet.Schedule, cls *classifier.Classifier, ref
 	rng := rand.New(rand.NewPCG(seed, 0xe7a1))
 	res := &EvalResult{N: n}
 	var feats, probs [][]float64
+	var pix []uint8
 	right := 0
 	t0 := time.Now()
 	for i0 := 0; i0 < n; i0 += batch {
@@ -69,6 +72,9 @@ func Evaluate(m unet.EpsModel, s *unet.Schedule, cls *classifier.Classifier, ref
 			}
 		}
 		feats, probs = append(feats, f...), append(probs, p...)
+		for _, v := range x.D {
+			pix = append(pix, plot.ToByte(v))
+		}
 		done := len(feats)
 		el := time.Since(t0)
 		fmt.Fprintf(log, "eval: %d/%d samples, %s elapsed, ETA %s\n", done, n, el.Round(time.Second),
@@ -83,6 +89,7 @@ func Evaluate(m unet.EpsModel, s *unet.Schedule, cls *classifier.Classifier, ref
 	}
 	res.CondAcc = float64(right) / float64(n)
 	res.IS = InceptionScoreAnalogue(probs)
+	res.Pixels = ImagePixelStats(pix, 28)
 	res.Seconds = time.Since(t0).Seconds()
 	return res, nil
 }
