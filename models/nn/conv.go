@@ -15,6 +15,7 @@ type Conv2D struct {
 	x      *T
 	cols   [][]float32 // per image im2col [Cin*K*K, Ho*Wo], nil for 1x1 stride 1
 	gw, gb [][]float32
+	dcols  [][]float32 // per worker col2im scratch [Cin*K*K, Ho*Wo]
 }
 
 // NewConv2D makes a conv with Kaiming-uniform weights; outScale scales them
@@ -79,10 +80,16 @@ func (c *Conv2D) Backward(dy *T) *T {
 	dx := NewT(x.B, x.C, x.H, x.W)
 	c.gw = perWorker(c.gw, len(c.Wt.W))
 	c.gb = perWorker(c.gb, c.Cout)
+	if len(c.dcols) != max(Workers, 1) {
+		c.dcols = make([][]float32, max(Workers, 1))
+	}
 	Parallel(x.B, func(w, i0, i1 int) {
 		var dcol []float32
 		if !c.direct() {
-			dcol = make([]float32, ck*hw)
+			if len(c.dcols[w]) != ck*hw {
+				c.dcols[w] = make([]float32, ck*hw)
+			}
+			dcol = c.dcols[w]
 		}
 		for i := i0; i < i1; i++ {
 			dyi := dy.Img(i)
@@ -111,6 +118,18 @@ func (c *Conv2D) Backward(dy *T) *T {
 	return dx
 }
 
+// validCols is the range [lo, hi) of output columns ox whose input column
+// ox*s+kw-p lies inside [0, w).
+func validCols(w, wo, kw, s, p int) (lo, hi int) {
+	if p > kw {
+		lo = (p - kw + s - 1) / s
+	}
+	if last := w - 1 - kw + p; last >= 0 {
+		hi = min(wo, last/s+1)
+	}
+	return min(lo, wo), max(hi, min(lo, wo))
+}
+
 // im2colNCHW: col[(c*K+kh)*K+kw, oy*wo+ox] = x[c, oy*s+kh-p, ox*s+kw-p] (0 outside).
 func im2colNCHW(x, col []float32, cin, h, w, k, s, ho, wo int) {
 	p := k / 2
@@ -120,6 +139,7 @@ func im2colNCHW(x, col []float32, cin, h, w, k, s, ho, wo int) {
 		for kh := 0; kh < k; kh++ {
 			for kw := 0; kw < k; kw++ {
 				row := col[((c*k+kh)*k+kw)*hw:][:hw]
+				lo, hi := validCols(w, wo, kw, s, p)
 				for oy := 0; oy < ho; oy++ {
 					iy := oy*s + kh - p
 					dst := row[oy*wo : (oy+1)*wo]
@@ -128,13 +148,14 @@ func im2colNCHW(x, col []float32, cin, h, w, k, s, ho, wo int) {
 						continue
 					}
 					src := xc[iy*w : (iy+1)*w]
-					for ox := range dst {
-						ix := ox*s + kw - p
-						if ix < 0 || ix >= w {
-							dst[ox] = 0
-						} else {
-							dst[ox] = src[ix]
-						}
+					clear(dst[:lo])
+					clear(dst[hi:])
+					if s == 1 && hi > lo {
+						copy(dst[lo:hi], src[lo+kw-p:])
+						continue
+					}
+					for ox := lo; ox < hi; ox++ {
+						dst[ox] = src[ox*s+kw-p]
 					}
 				}
 			}
@@ -152,18 +173,23 @@ func col2imNCHW(col, dx []float32, cin, h, w, k, s, ho, wo int) {
 		for kh := 0; kh < k; kh++ {
 			for kw := 0; kw < k; kw++ {
 				row := col[((c*k+kh)*k+kw)*hw:][:hw]
+				lo, hi := validCols(w, wo, kw, s, p)
 				for oy := 0; oy < ho; oy++ {
 					iy := oy*s + kh - p
 					if iy < 0 || iy >= h {
 						continue
 					}
-					src := row[oy*wo : (oy+1)*wo]
+					src := row[oy*wo+lo : oy*wo+hi]
 					dst := xc[iy*w : (iy+1)*w]
-					for ox, v := range src {
-						ix := ox*s + kw - p
-						if ix >= 0 && ix < w {
-							dst[ix] += v
+					if s == 1 && len(src) > 0 {
+						dst = dst[lo+kw-p:][:len(src)]
+						for i, v := range src {
+							dst[i] += v
 						}
+						continue
+					}
+					for i, v := range src {
+						dst[(lo+i)*s+kw-p] += v
 					}
 				}
 			}
