@@ -1,35 +1,31 @@
 package nn
 
-import "math"
+import "github.com/qdiff/qdiff/kernels"
 
-// SiLU is x * sigmoid(x).
-type SiLU struct{ x, sg *T }
-
-func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
+// SiLU is x * sigmoid(x), computed by kernels.SiLU (ExpF32, SIMD).
+type SiLU struct{ x, y *T }
 
 // Forward applies SiLU.
 func (s *SiLU) Forward(x *T) *T {
-	s.x = x
-	s.sg = NewT(x.B, x.C, x.H, x.W)
 	y := NewT(x.B, x.C, x.H, x.W)
+	s.x, s.y = x, y
 	Parallel(len(x.D), func(_, i0, i1 int) {
-		for i := i0; i < i1; i++ {
-			v := x.D[i]
-			sg := sigmoid(v)
-			s.sg.D[i] = sg
-			y.D[i] = v * sg
-		}
+		kernels.SiLU(x.D[i0:i1], y.D[i0:i1])
 	})
 	return y
 }
 
-// Backward returns dx.
+// Backward returns dx = dy * (sg + y*(1-sg)), sigmoid sg = y/x (1/2 at 0).
 func (s *SiLU) Backward(dy *T) *T {
 	dx := NewT(dy.B, dy.C, dy.H, dy.W)
 	Parallel(len(dy.D), func(_, i0, i1 int) {
 		for i := i0; i < i1; i++ {
-			v, sg := s.x.D[i], s.sg.D[i]
-			dx.D[i] = dy.D[i] * (sg + v*sg*(1-sg))
+			v, y := s.x.D[i], s.y.D[i]
+			sg := float32(0.5)
+			if v != 0 {
+				sg = y / v
+			}
+			dx.D[i] = dy.D[i] * (sg + y*(1-sg))
 		}
 	})
 	return dx
