@@ -21,6 +21,10 @@ qdiff: ## the qdiff command with its wasm guest embedded, runnable from any fold
 	printf '{"Replace":{"%s":"%s"}}\n' "$(CURDIR)/cmd/qdiff/guestwasm/engine-guest-simd.wasm" "$(BUILD)/engine-guest-simd.wasm" > $(BUILD)/guest-overlay.json
 	go build -overlay $(BUILD)/guest-overlay.json -o $(BUILD)/qdiff ./cmd/qdiff
 
+loadtest: ## the server on loopback under bounded load (page, wasm, weights, slow readers, idle clients): req/s, p99, errors (builds dist/ if missing)
+	test -f dist/index.html || $(MAKE) site
+	QDIFF_LOADTEST=$(CURDIR)/dist go test -count=1 -timeout 10m -run '^TestLoad$$' -v ./server
+
 demo: site ## build everything from the committed weights and serve http://localhost:8080
 	go run ./server -dir dist -addr localhost:8080
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -143,6 +144,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			hd.Set("Content-Encoding", enc)
+			// ServeContent leaves the length out when an encoding is set
+			// (it allows for on-the-fly compression); these bytes are
+			// final, so say it, and a cut response is known as cut
+			hd.Set("Content-Length", strconv.Itoa(len(f.data)))
 		}
 	}
 	hd.Set("ETag", f.etag)

@@ -79,7 +79,7 @@ func TestHandler_Serve(t *testing.T) {
 			return ""
 		}},
 		{"wasm brotli when all but br is refused", "GET", "/qdiff.0123456789abcdef.wasm", map[string]string{"Accept-Encoding": "*;q=0, br"}, 200, func(w *httptest.ResponseRecorder) string {
-			if w.Header().Get("Content-Encoding") != "br" || w.Body.String() != "brotli bytes" {
+			if w.Header().Get("Content-Encoding") != "br" || w.Body.String() != "brotli bytes" || w.Header().Get("Content-Length") != "12" {
 				return "encoding " + w.Header().Get("Content-Encoding")
 			}
 			return ""
