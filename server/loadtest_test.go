@@ -3,10 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"os"
@@ -231,26 +229,10 @@ func TestLoad(t *testing.T) {
 	cfg.access = false
 	cfg.drain = 5 * time.Second
 	cfg.maxConns = 1024
-	logs := &syncBuf{}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newServer(cfg, ln, log.New(&lineWriter{out: logs}, "", 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	addr := ln.Addr().String()
-	base := "http://" + addr
+	ts := startServer(t, cfg, false)
+	s, logs := ts.server, ts.logs
+	addr := strings.TrimPrefix(ts.url, "http://")
+	base := ts.url
 	snap := s.folder.cur.Load()
 	find := func(re string) (string, []byte) {
 		rx := regexp.MustCompile(re)

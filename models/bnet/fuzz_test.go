@@ -3,7 +3,6 @@ package bnet_test
 import (
 	"testing"
 
-	"github.com/qdiff/qdiff/models"
 	"github.com/qdiff/qdiff/models/bnet"
 	"github.com/qdiff/qdiff/models/st"
 )
@@ -13,13 +12,7 @@ import (
 // tried as is and with its hash recomputed (st.Rehash), so mutations reach
 // bnet's checks. testdata/fuzz keeps the corpus.
 func FuzzDecode(f *testing.F) {
-	n := models.NewBinaryNet(5)
-	n.SetTrain(false)
-	bk, err := n.Export()
-	if err != nil {
-		f.Fatal(err)
-	}
-	seed, err := bk.Encode(nil)
+	seed, err := randomNet(f).Encode(nil)
 	if err != nil {
 		f.Fatal(err)
 	}

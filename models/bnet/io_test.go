@@ -10,7 +10,7 @@ import (
 	"github.com/qdiff/qdiff/models/st"
 )
 
-func randomNet(t *testing.T) *bnet.Net {
+func randomNet(t testing.TB) *bnet.Net {
 	t.Helper()
 	n := models.NewBinaryNet(5)
 	n.SetTrain(false)
@@ -122,12 +122,7 @@ func TestNet_Predict(t *testing.T) {
 }
 
 func BenchmarkNet_Classify(b *testing.B) {
-	n := models.NewBinaryNet(5)
-	n.SetTrain(false)
-	bk, err := n.Export()
-	if err != nil {
-		b.Fatal(err)
-	}
+	bk := randomNet(b)
 	img := make([]uint8, 784)
 	for i := range img {
 		img[i] = uint8(i * 13)
