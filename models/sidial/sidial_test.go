@@ -1,10 +1,11 @@
 package sidial
 
 import (
-	"github.com/qdiff/qdiff/models/st"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/qdiff/qdiff/models/st"
 )
 
 // draw makes a 28x28 image from a predicate on (x, y).
