@@ -100,7 +100,7 @@ func TestBuilt_AnyFolder(t *testing.T) {
 	run := func(args ...string) (string, error) {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "XDG_CACHE_HOME="+cache, "HOME="+cache, "QDIFF_BUILD=")
+		cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "XDG_CACHE_HOME="+cache, "QDIFF_BUILD=")
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
