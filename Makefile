@@ -10,10 +10,20 @@ export GOEXPERIMENT := simd
 BUILD := $(CURDIR)/build
 export QDIFF_BUILD := $(BUILD)
 
-.PHONY: help demo site docs-images evaluate screenshots bench-browser profile test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
+.PHONY: help qdiff loadtest demo site docs-images evaluate screenshots bench-browser profile test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+
+qdiff: ## the qdiff command with its wasm guest embedded, runnable from any folder, into build/qdiff
+	mkdir -p $(BUILD)
+	GOOS=wasip1 GOARCH=wasm go build -trimpath -o $(BUILD)/engine-guest-simd.wasm ./models/engine/guest
+	printf '{"Replace":{"%s":"%s"}}\n' "$(CURDIR)/cmd/qdiff/guestwasm/engine-guest-simd.wasm" "$(BUILD)/engine-guest-simd.wasm" > $(BUILD)/guest-overlay.json
+	go build -overlay $(BUILD)/guest-overlay.json -o $(BUILD)/qdiff ./cmd/qdiff
+
+loadtest: ## the server on loopback under bounded load (page, wasm, weights, slow readers, idle clients): req/s, p99, errors (builds dist/ if missing)
+	test -f dist/index.html || $(MAKE) site
+	QDIFF_LOADTEST=$(CURDIR)/dist go test -count=1 -timeout 10m -run '^TestLoad$$' -v ./server
 
 demo: site ## build everything from the committed weights and serve http://localhost:8080
 	go run ./server -dir dist -addr localhost:8080

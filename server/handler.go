@@ -1,8 +1,7 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"bytes"
 	"io"
 	"io/fs"
 	"log"
@@ -10,9 +9,8 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
-	"sync"
-	"time"
 )
 
 // maxRequestBody is the largest request body accepted (the site takes none).
@@ -32,47 +30,52 @@ func init() {
 	mime.AddExtensionType(".mjs", "text/javascript")
 }
 
-// Handler serves a built site from an fs.FS.
+// Handler serves a built site from its current snapshot.
 type Handler struct {
-	fsys  fs.FS
-	log   *log.Logger
-	mu    sync.Mutex
-	etags map[string]string
+	site *folder
+	log  *log.Logger
 }
 
-// New returns the site handler with access logging.
+// New returns the site handler, with access logging, serving one
+// snapshot of fsys read now. A folder that is not a site (no index.html)
+// gets 503 for every request, and the reason is logged.
 func New(fsys fs.FS, logger *log.Logger) http.Handler {
-	h := &Handler{fsys: fsys, log: logger, etags: map[string]string{}}
-	return h.accessLog(h)
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	n      int64
-}
-
-func (w *statusWriter) WriteHeader(s int) { w.status = s; w.ResponseWriter.WriteHeader(s) }
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = 200
+	s, err := fixedSite(fsys, logger)
+	if err != nil {
+		logger.Printf("site: %v", err)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+		})
 	}
-	n, err := w.ResponseWriter.Write(b)
-	w.n += int64(n)
-	return n, err
-}
-
-func (h *Handler) accessLog(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t0 := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		h.log.Printf("%s %s %q %d %dB %s", r.RemoteAddr, r.Method, r.URL.RequestURI(), sw.status, sw.n, time.Since(t0).Round(time.Microsecond))
-	})
+	return newAccessLog(&Handler{site: s, log: logger}, logger, logOptions{access: true})
 }
 
 func (h *Handler) fail(w http.ResponseWriter, status int) {
 	http.Error(w, http.StatusText(status), status)
+}
+
+// resolve maps a request path to a snapshot name: "/" and folders to
+// their index.html, an extensionless name to its .html page (/embed).
+func resolve(snap *snapshot, p string) (string, bool) {
+	name := strings.TrimPrefix(path.Clean("/"+p), "/")
+	if name == "" {
+		name = "index.html"
+	} else if _, ok := snap.files[name]; !ok {
+		if f, ok := snap.files[path.Join(name, "index.html")]; ok && f != nil {
+			name = path.Join(name, "index.html")
+		} else if path.Ext(name) == "" {
+			name += ".html"
+		}
+	}
+	if _, ok := snap.files[name]; !ok {
+		return "", false
+	}
+	for _, c := range compressed {
+		if strings.HasSuffix(name, c.ext) {
+			return "", false // variants are reached by negotiation only
+		}
+	}
+	return name, true
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -101,24 +104,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusBadRequest)
 		return
 	}
-	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
-	if name == "" {
-		name = "index.html"
-	} else if st, err := fs.Stat(h.fsys, name); err == nil && st.IsDir() {
-		name = path.Join(name, "index.html")
-	} else if err != nil && path.Ext(name) == "" {
-		name += ".html" // /embed serves embed.html
+	if hidden(strings.TrimPrefix(r.URL.Path, "/")) {
+		h.fail(w, http.StatusNotFound) // /.env, /.git/config: never in a snapshot, never served
+		return
 	}
-	st, err := fs.Stat(h.fsys, name)
-	if err != nil || st.IsDir() || strings.HasSuffix(name, ".gz") || strings.HasSuffix(name, ".br") {
+	snap := h.site.cur.Load()
+	name, ok := resolve(snap, r.URL.Path)
+	if !ok {
 		h.fail(w, http.StatusNotFound)
 		return
 	}
-	ctype := mime.TypeByExtension(path.Ext(name))
-	if ctype == "" {
-		ctype = "application/octet-stream"
-	}
-	hd.Set("Content-Type", ctype)
+	hd.Set("Content-Type", contentType(name))
 	if strings.HasSuffix(name, ".html") {
 		hd.Set("Content-Security-Policy", csp)
 	} else {
@@ -132,87 +128,28 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hd.Set("Cache-Control", "no-cache")
 	}
 	hd.Add("Vary", "Accept-Encoding")
-	serve, enc := name, ""
+	f := snap.files[name]
 	// precompressed variants, never for range requests
 	if r.Header.Get("Range") == "" {
-		ae := r.Header.Get("Accept-Encoding")
-		for _, c := range []struct{ ext, token string }{{".br", "br"}, {".gz", "gzip"}} {
-			if acceptsEncoding(ae, c.token) {
-				if _, err := fs.Stat(h.fsys, name+c.ext); err == nil {
-					serve, enc = name+c.ext, c.token
-					break
+		var have []string
+		for _, c := range compressed {
+			if snap.files[name+c.ext] != nil {
+				have = append(have, c.token)
+			}
+		}
+		if enc := negotiate(r.Header.Get("Accept-Encoding"), have); enc != "" {
+			for _, c := range compressed {
+				if c.token == enc {
+					f = snap.files[name+c.ext]
 				}
 			}
+			hd.Set("Content-Encoding", enc)
+			// ServeContent leaves the length out when an encoding is set
+			// (it allows for on-the-fly compression); these bytes are
+			// final, so say it, and a cut response is known as cut
+			hd.Set("Content-Length", strconv.Itoa(len(f.data)))
 		}
 	}
-	f, err := h.fsys.Open(serve)
-	if err != nil {
-		h.log.Printf("open %s: %v", serve, err)
-		h.fail(w, http.StatusInternalServerError)
-		return
-	}
-	defer f.Close()
-	rs, ok := f.(io.ReadSeeker)
-	if !ok {
-		h.log.Printf("%s is not seekable", serve)
-		h.fail(w, http.StatusInternalServerError)
-		return
-	}
-	etag, err := h.etag(serve, rs)
-	if err != nil {
-		h.log.Printf("etag %s: %v", serve, err)
-		h.fail(w, http.StatusInternalServerError)
-		return
-	}
-	if enc != "" {
-		hd.Set("Content-Encoding", enc)
-	}
-	hd.Set("ETag", etag)
-	mod := time.Time{}
-	if s2, err := fs.Stat(h.fsys, serve); err == nil {
-		mod = s2.ModTime()
-	}
-	http.ServeContent(w, r, name, mod, rs)
-}
-
-// etag is a strong validator: the sha256 prefix of the served bytes.
-func (h *Handler) etag(name string, rs io.ReadSeeker) (string, error) {
-	h.mu.Lock()
-	e, ok := h.etags[name]
-	h.mu.Unlock()
-	if ok {
-		return e, nil
-	}
-	s := sha256.New()
-	if _, err := io.Copy(s, rs); err != nil {
-		return "", err
-	}
-	if _, err := rs.Seek(0, io.SeekStart); err != nil {
-		return "", err
-	}
-	e = `"` + hex.EncodeToString(s.Sum(nil)[:12]) + `"`
-	h.mu.Lock()
-	h.etags[name] = e
-	h.mu.Unlock()
-	return e, nil
-}
-
-// acceptsEncoding reports whether an Accept-Encoding header allows token
-// (q=0 refuses it).
-func acceptsEncoding(header, token string) bool {
-	for _, part := range strings.Split(header, ",") {
-		f := strings.Split(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(f[0]), token) && strings.TrimSpace(f[0]) != "*" {
-			continue
-		}
-		refused := false
-		for _, p := range f[1:] {
-			p = strings.ReplaceAll(strings.TrimSpace(p), " ", "")
-			if p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000" {
-				refused = true
-			}
-		}
-		return !refused
-	}
-	return false
+	hd.Set("ETag", f.etag)
+	http.ServeContent(w, r, name, f.mod, bytes.NewReader(f.data))
 }

@@ -26,6 +26,7 @@ func testSite() fstest.MapFS {
 		"embed.html":                                    {Data: []byte("<html>embed</html>")},
 		"qdiff.0123456789abcdef.wasm":                   {Data: []byte("\x00asm....")},
 		"qdiff.0123456789abcdef.wasm.gz":                {Data: gz("\x00asm....")},
+		"qdiff.0123456789abcdef.wasm.br":                {Data: []byte("brotli bytes")},
 		"models/unet.w8a8.fedcba9876543210.safetensors": {Data: []byte("0123456789")},
 		"app.js": {Data: []byte("console.log(1)")},
 	}
@@ -68,7 +69,7 @@ func TestHandler_Serve(t *testing.T) {
 			}
 			return ""
 		}},
-		{"wasm gzip", "GET", "/qdiff.0123456789abcdef.wasm", map[string]string{"Accept-Encoding": "br, gzip"}, 200, func(w *httptest.ResponseRecorder) string {
+		{"wasm gzip", "GET", "/qdiff.0123456789abcdef.wasm", map[string]string{"Accept-Encoding": "gzip, deflate"}, 200, func(w *httptest.ResponseRecorder) string {
 			if w.Header().Get("Content-Type") != "application/wasm" || w.Header().Get("Content-Encoding") != "gzip" {
 				return "type " + w.Header().Get("Content-Type") + " encoding " + w.Header().Get("Content-Encoding")
 			}
@@ -77,7 +78,13 @@ func TestHandler_Serve(t *testing.T) {
 			}
 			return ""
 		}},
-		{"wasm identity", "GET", "/qdiff.0123456789abcdef.wasm", map[string]string{"Accept-Encoding": "gzip;q=0"}, 200, func(w *httptest.ResponseRecorder) string {
+		{"wasm brotli when all but br is refused", "GET", "/qdiff.0123456789abcdef.wasm", map[string]string{"Accept-Encoding": "*;q=0, br"}, 200, func(w *httptest.ResponseRecorder) string {
+			if w.Header().Get("Content-Encoding") != "br" || w.Body.String() != "brotli bytes" || w.Header().Get("Content-Length") != "12" {
+				return "encoding " + w.Header().Get("Content-Encoding")
+			}
+			return ""
+		}},
+		{"wasm identity", "GET", "/qdiff.0123456789abcdef.wasm", map[string]string{"Accept-Encoding": "gzip;q=0, br;q=0"}, 200, func(w *httptest.ResponseRecorder) string {
 			if w.Header().Get("Content-Encoding") != "" || w.Body.String() != "\x00asm...." {
 				return "refused gzip still sent"
 			}
@@ -94,6 +101,8 @@ func TestHandler_Serve(t *testing.T) {
 		{"traversal", "GET", "/../../etc/passwd", nil, 400, nil},
 		{"encoded traversal", "GET", "/%2e%2e/etc/passwd", nil, 400, nil},
 		{"compressed variant direct", "GET", "/qdiff.0123456789abcdef.wasm.gz", nil, 404, nil},
+		{"dot file", "GET", "/.env", nil, 404, nil},
+		{"head", "HEAD", "/app.js", nil, 200, nil},
 		{"post", "POST", "/", nil, 405, nil},
 		{"delete", "DELETE", "/app.js", nil, 405, nil},
 	} {

@@ -50,7 +50,7 @@ func ablation(args []string) error {
 	only := fs.String("only", "", "only variants whose name contains this")
 	seed := fs.Uint64("seed", 1, "sampling seed (the same for every row)")
 	cache := fs.String("calib-cache", calibCacheDir(), "folder caching calibration sets (shared with qdiff quantize; empty: none)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var steps []int

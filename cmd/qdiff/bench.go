@@ -32,7 +32,7 @@ func bench(args []string) error {
 	minTime := fs.Duration("min", 100*time.Millisecond, "minimum duration of one timed run")
 	only := fs.String("op", "", "only ops whose name contains this")
 	train := fs.Bool("train", true, "also time training steps of the U-Net")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *runs < 1 {
@@ -124,7 +124,7 @@ func bench(args []string) error {
 // benchSteps times one guided DDIM step (two U-Net forward passes) per
 // precision, natively and as the wasip1 SIMD build under wazero.
 func benchSteps(ctx context.Context, dir string, runs int) error {
-	mod, err := engineGuest(ctx, dir)
+	mod, err := engineGuest(ctx)
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func benchBinary(ctx context.Context, dir string, runs int) error {
 	if err := os.WriteFile(imgPath, digits, 0o644); err != nil {
 		return err
 	}
-	mod, err := engineGuest(ctx, dir)
+	mod, err := engineGuest(ctx)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func trainBinary(args []string) error {
 	fs.StringVar(&out, "o", "", "write the exported network here (safetensors)")
 	fs.IntVar(&cfg.RecalBN, "recal-bn", 50, "recompute batch-norm statistics over this many training batches before each export (0: off)")
 	fs.StringVar(&cfg.CkptPath, "ckpt", "", "checkpoint after every epoch to this file, resuming from it when it exists")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := checkBinaryCfg(cfg); err != nil {

@@ -56,7 +56,7 @@ func binaryTable(args []string) error {
 	fs.StringVar(&results, "results", "models/zoo/bnet.runs.jsonl", "results file, one run per line; runs already there are skipped (resume)")
 	fs.StringVar(&out, "o", "models/zoo/bnet.table.md", "markdown tables written here")
 	fs.StringVar(&best, "best", "models/zoo/bnet.safetensors", "the most accurate run's network is exported here")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := checkBinaryCfg(cfg); err != nil {

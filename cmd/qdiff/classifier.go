@@ -26,7 +26,7 @@ func trainClassifier(args []string) error {
 	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "peak learning rate")
 	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of weights and batches")
 	out := fs.String("o", "models/zoo/classifier.fp32.safetensors", "output weights")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	train, test, err := mnistSplits()

@@ -35,7 +35,7 @@ func dialog(args []string) error {
 	ntest := fs.Int("test", 2000, "test digits per missingness level")
 	out := fs.String("o", "models/zoo/dialog.table.md", "markdown table written here")
 	zoo := fs.String("zoo", "models/zoo", "fitted dialog models are written here as dialog-<classifier>.safetensors")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *ntrain < 10 || *ntest < 1 {

@@ -28,7 +28,7 @@ func eval(args []string) error {
 	batch := fs.Int("batch", 100, "samples per sampler batch")
 	floor := fs.Bool("floor", false, "also report FD-MNIST between the MNIST train and test sets")
 	floorN := fs.Int("floor-n", 0, "with -floor: also the floor for only the first N training images (the small-sample bias at N)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	o, err := sf.options(false)

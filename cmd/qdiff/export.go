@@ -17,7 +17,7 @@ func exportUNet(args []string) error {
 	ckpt := fs.String("ckpt", "models/checkpoints/unet.ckpt.safetensors", "training checkpoint")
 	out := fs.String("o", "models/zoo/unet.fp32.safetensors", "output model")
 	raw := fs.Bool("raw", false, "export the current weights instead of the EMA (for an unfinished run)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	return unet.ExportUNet(*ckpt, *out, *raw)
@@ -28,7 +28,7 @@ func plotLoss(args []string) error {
 	in := fs.String("csv", "models/checkpoints/unet.loss.csv", "step,loss CSV")
 	out := fs.String("o", "loss.png", "output PNG")
 	window := fs.Int("window", 100, "moving-average window (steps)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	ys, err := readLossCSV(*in)

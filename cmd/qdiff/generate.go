@@ -9,7 +9,6 @@ import (
 	"image/color"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -38,7 +37,7 @@ func generate(args []string) error {
 	raw := fs.String("raw", "", "also write the images' grey bytes (28*28 each, in order) to this file")
 	native := fs.Bool("native", false, "run the engine natively instead of the wasm build under wazero")
 	ddpm := fs.Bool("ddpm", false, "ancestral DDPM over all 1000 steps instead of DDIM (-steps ignored)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
@@ -78,11 +77,7 @@ func generate(args []string) error {
 	}
 	ctx := context.Background()
 	if !*native {
-		dir, err := wazerotest.BuildDir()
-		if err != nil {
-			return err
-		}
-		mod, err := engineGuest(ctx, dir)
+		mod, err := engineGuest(ctx)
 		if err != nil {
 			return err
 		}
@@ -142,14 +137,4 @@ func generate(args []string) error {
 	}
 	fmt.Printf("wrote %s (%d images, %s)\n", *out, *count, net.Prec)
 	return nil
-}
-
-// engineGuest builds the wasip1 SIMD engine guest into dir and compiles it.
-func engineGuest(ctx context.Context, dir string) (*wazerotest.Module, error) {
-	wasm := filepath.Join(dir, "engine-guest-simd.wasm")
-	fmt.Fprintln(os.Stderr, "building", wasm)
-	if err := wazerotest.Build(ctx, EngineGuestPkg, wasm, true, false); err != nil {
-		return nil, err
-	}
-	return wazerotest.Compile(ctx, wasm)
 }

@@ -6,6 +6,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 )
@@ -33,9 +35,18 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
+	switch os.Args[1] {
+	case "-h", "-help", "--help", "help":
+		usage()
+		return
+	}
 	for _, c := range commands {
 		if c.name == os.Args[1] {
-			if err := c.run(os.Args[2:]); err != nil {
+			err := c.run(os.Args[2:])
+			if errors.Is(err, flag.ErrHelp) {
+				return // -h: the flag set printed the usage
+			}
+			if err != nil {
 				fmt.Fprintf(os.Stderr, "qdiff %s: %v\n", c.name, err)
 				os.Exit(1)
 			}

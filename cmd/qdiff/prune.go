@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -34,7 +33,7 @@ func pruneUNet(args []string) error {
 	fs.Float64Var(&cfg.EMADecay, "ema", cfg.EMADecay, "decay of the weight average that is exported")
 	fs.StringVar(&cfg.CkptPath, "ckpt", "", "retraining checkpoint, resumed from if present (default: <o>.ckpt)")
 	kd := fs.Float64("freq-kd", 0, "weight of frequency-domain distillation from the unpruned net (0: plain fine-tuning)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *sp < 0 || *sp >= 1 || cfg.Steps < 0 || *kd < 0 {
@@ -87,12 +86,12 @@ func pruneClassifier(args []string) error {
 	fs.IntVar(&cfg.Limit, "limit", 0, "retrain on the first N images only (0: all)")
 	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "peak retraining learning rate")
 	kd := fs.Float64("freq-kd", 1, "weight of the frequency distillation loss")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var sps []float64
 	for _, s := range strings.Split(*levels, ",") {
-		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		v, err := parseFinite(strings.TrimSpace(s))
 		if err != nil || v < 0 || v >= 1 {
 			return fmt.Errorf("-sparsity: %q is not a number in [0, 1)", s)
 		}

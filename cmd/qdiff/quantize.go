@@ -33,7 +33,7 @@ func quantize(args []string) error {
 	seed := fs.Uint64("seed", 1, "calibration seed")
 	out := fs.String("o", "", "output weights (default models/zoo/unet.<prec>.safetensors)")
 	cache := fs.String("calib-cache", calibCacheDir(), "folder caching calibration sets by model and options (empty: none)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	prec, err := engine.ParsePrecision(*precS)

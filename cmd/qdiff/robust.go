@@ -17,7 +17,7 @@ func robust(args []string) error {
 	fs := flag.NewFlagSet("robust", flag.ContinueOnError)
 	model := fs.String("model", "models/zoo/bnet.safetensors", "exported binary network")
 	n := fs.Int("robust-n", 1000, "test images per corrupted set")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *n < 1 {

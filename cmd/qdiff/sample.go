@@ -60,7 +60,7 @@ func sample(args []string) error {
 	perClass := fs.Int("per-class", 10, "images per digit (one row per digit)")
 	out := fs.String("o", "samples.png", "output PNG")
 	raw := fs.Bool("raw", false, "with a checkpoint, use its current weights rather than the EMA")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *perClass < 1 || *perClass > 100 {

@@ -25,7 +25,7 @@ func buildSite(args []string) error {
 	cards := fs.String("cards", "models/zoo/*.CARD.md", "model cards shown on the docs page (glob)")
 	previews := fs.String("previews", "docs/previews/*.png", "preview images for the docs page (glob; make docs-images)")
 	br := fs.Int("brotli", 11, "brotli quality of the precompressed variants, 0-11 (0: gzip only)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *br < 0 || *br > 11 {

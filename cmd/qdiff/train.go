@@ -25,7 +25,7 @@ func trainDiffusion(args []string) error {
 	fs.DurationVar(&cfg.CkptEvery, "ckpt-every", cfg.CkptEvery, "wall time between checkpoints")
 	fs.IntVar(&cfg.LogEvery, "log-every", cfg.LogEvery, "steps between progress lines")
 	fs.StringVar(&cfg.LossLog, "loss-log", "models/checkpoints/unet.loss.csv", "CSV of step,loss appended during training (empty: none)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	data, err := mnistTrain()

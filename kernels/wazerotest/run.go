@@ -53,6 +53,13 @@ func Compile(ctx context.Context, path string) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	return CompileBytes(ctx, path, bin)
+}
+
+// CompileBytes compiles a wasm binary held in memory (an embedded guest);
+// name only labels errors.
+func CompileBytes(ctx context.Context, name string, bin []byte) (*Module, error) {
+	path := name
 	rt := wazero.NewRuntimeWithConfig(ctx, runtimeConfig())
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		rt.Close(ctx)
@@ -128,11 +135,18 @@ func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // with GOEXPERIMENT=simd when simd is set. test builds the package's test
 // binary (go test -c) instead of a program.
 func Build(ctx context.Context, pkg, out string, simd, test bool) error {
+	return BuildIn(ctx, "", pkg, out, simd, test)
+}
+
+// BuildIn is Build run in the folder dir ("" = the current one): a
+// package path resolves in the module that holds dir.
+func BuildIn(ctx context.Context, dir, pkg, out string, simd, test bool) error {
 	args := []string{"build", "-o", out, pkg}
 	if test {
 		args = []string{"test", "-c", "-o", out, pkg}
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	if os.Getenv("GOTOOLCHAIN") == "" {
 		// build with the toolchain this program was built with

@@ -3,7 +3,6 @@ package bnet
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 
 	"github.com/qdiff/qdiff/kernels"
 	"github.com/qdiff/qdiff/models/st"
@@ -77,34 +76,24 @@ func Decode(b []byte) (*Net, error) {
 	case "bnet-mnist-v1":
 		return nil, fmt.Errorf("bnet: bnet-mnist-v1 (8-bit last layer) is retired; re-export with this version (models/FORMAT.md)")
 	default:
-		return nil, fmt.Errorf("bnet: not a binary classifier (qdiff.model = %q)", f.Meta["qdiff.model"])
+		return nil, fmt.Errorf("bnet: not a binary classifier (qdiff.model = %q)", st.Clip(f.Meta["qdiff.model"]))
 	}
-	get := func(name, dtype string, n int) ([]byte, error) {
-		t, ok := f.Get(name)
-		if !ok || t.DType != dtype {
-			return nil, fmt.Errorf("bnet: tensor %s missing or not %s", name, dtype)
-		}
-		if len(t.Data) != n {
-			return nil, fmt.Errorf("bnet: %s has %d bytes, want %d", name, len(t.Data), n)
+	get := func(name, dtype string, shape ...int) ([]byte, error) {
+		t, err := f.Want(name, shape, dtype)
+		if err != nil {
+			return nil, fmt.Errorf("bnet: %w", err)
 		}
 		return t.Data, nil
 	}
 	getF32 := func(name string, n int) ([]float32, error) {
-		d, err := get(name, "F32", 4*n)
+		v, err := f.WantFloats(name, n)
 		if err != nil {
-			return nil, err
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(d[4*i:]))
-			if math.IsNaN(float64(v[i])) {
-				return nil, fmt.Errorf("bnet: %s holds NaN", name)
-			}
+			return nil, fmt.Errorf("bnet: %w", err)
 		}
 		return v, nil
 	}
 	q8 := func(name string, n, k int) (*kernels.Q8Matrix, error) {
-		d, err := get(name+".q8", "I8", n*k)
+		d, err := get(name+".q8", "I8", n, k)
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +132,7 @@ func Decode(b []byte) (*Net, error) {
 	for l, s := range shapes {
 		p := fmt.Sprintf("bconv%d.", l+2)
 		words := s.B1ConvWords()
-		d, err := get(p+"bits", "U8", 8*s.Cout*words)
+		d, err := get(p+"bits", "U8", s.Cout, 8*words)
 		if err != nil {
 			return nil, err
 		}
@@ -151,7 +140,7 @@ func Decode(b []byte) (*Net, error) {
 		for i := range m.Data {
 			m.Data[i] = binary.LittleEndian.Uint64(d[8*i:])
 		}
-		td, err := get(p+"thr", "I32", 4*s.Cout)
+		td, err := get(p+"thr", "I32", s.Cout)
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +155,7 @@ func Decode(b []byte) (*Net, error) {
 		bk.B[l], bk.Th[l] = m, th
 	}
 	fcK := (6272 + kernels.Q4BlockK - 1) / kernels.Q4BlockK * kernels.Q4BlockK
-	d4, err := get("fc.q4", "U8", 10*fcK/2)
+	d4, err := get("fc.q4", "U8", 10, fcK/2)
 	if err != nil {
 		return nil, err
 	}

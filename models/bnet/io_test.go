@@ -10,7 +10,7 @@ import (
 	"github.com/qdiff/qdiff/models/st"
 )
 
-func randomNet(t *testing.T) *bnet.Net {
+func randomNet(t testing.TB) *bnet.Net {
 	t.Helper()
 	n := bnn.NewBinaryNet(5)
 	n.SetTrain(false)
@@ -68,12 +68,27 @@ func TestDecode_BadInput(t *testing.T) {
 		}
 		return b
 	}
+	reshape := func(name string, shape ...int) []byte {
+		ts := append([]st.Tensor(nil), f.Tensors...)
+		for i := range ts {
+			if ts[i].Name == name {
+				ts[i].Shape = shape
+			}
+		}
+		b, err := st.Encode(f.Meta, ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
 	cases := []struct {
 		name string
 		b    []byte
 		want string
 	}{
 		{"empty", nil, ""},
+		{"[16,2] where [32] is expected", reshape("conv1.bias", 16, 2), "conv1.bias has shape [16 2], want [32]"},
+		{"weights transposed", reshape("conv1.q8", 9, 32), "conv1.q8 has shape [9 32], want [32 9]"},
 		{"truncated", good[:len(good)/2], ""},
 		{"retired v1", retag("bnet-mnist-v1"), "retired"},
 		{"other model", retag("unet"), "not a binary classifier"},
@@ -122,12 +137,7 @@ func TestNet_Predict(t *testing.T) {
 }
 
 func BenchmarkNet_Classify(b *testing.B) {
-	n := bnn.NewBinaryNet(5)
-	n.SetTrain(false)
-	bk, err := n.Export()
-	if err != nil {
-		b.Fatal(err)
-	}
+	bk := randomNet(b)
 	img := make([]uint8, 784)
 	for i := range img {
 		img[i] = uint8(i * 13)

@@ -10,14 +10,43 @@ import (
 	"github.com/qdiff/qdiff/models/st"
 )
 
+// Limits of a Config: far above the MNIST net (EmbDim 256, TimeDim 64,
+// 10 classes, channels 32/64/128), low enough that New's allocations and
+// every activation stay a few megabytes, whatever a file claims.
+const (
+	maxCh      = 1 << 11
+	maxEmbDim  = 1 << 12
+	maxTimeDim = 1 << 12
+	maxClasses = 1 << 10
+)
+
+// check reports the first field of c outside what the engine runs.
+func (c Config) check() error {
+	c0, c1, c2 := c.Ch[0], c.Ch[1], c.Ch[2]
+	switch {
+	case c.Size != 28:
+		return fmt.Errorf("Size %d: the engine runs 28x28 images", c.Size)
+	case c.EmbDim < 1 || c.EmbDim > maxEmbDim:
+		return fmt.Errorf("EmbDim %d outside 1..%d", c.EmbDim, maxEmbDim)
+	case c.TimeDim < 2 || c.TimeDim > maxTimeDim:
+		return fmt.Errorf("TimeDim %d outside 2..%d", c.TimeDim, maxTimeDim)
+	case c.Classes < 1 || c.Classes > maxClasses:
+		return fmt.Errorf("Classes %d outside 1..%d", c.Classes, maxClasses)
+	case min(c0, c1, c2) < 1 || max(c0, c1, c2) > maxCh:
+		return fmt.Errorf("Ch %v outside 1..%d", c.Ch, maxCh)
+	case c.Groups < 1 || c0%c.Groups != 0 || c1%c.Groups != 0 || c2%c.Groups != 0:
+		return fmt.Errorf("Groups %d does not divide Ch %v", c.Groups, c.Ch)
+	}
+	return nil
+}
+
 // New builds an empty net of the given configuration: every layer with its
 // name and geometry, no weights. Decode fills it.
 func New(cfg Config) (*Net, error) {
-	c0, c1, c2 := cfg.Ch[0], cfg.Ch[1], cfg.Ch[2]
-	if cfg.Size != 28 || c0 < 1 || c1 < 1 || c2 < 1 || cfg.EmbDim < 1 || cfg.TimeDim < 2 || cfg.Classes < 1 || cfg.Groups < 1 ||
-		c0%cfg.Groups != 0 || c1%cfg.Groups != 0 || c2%cfg.Groups != 0 || cfg.EmbDim > 1<<14 || c2 > 1<<12 {
-		return nil, fmt.Errorf("engine: unsupported config %+v", cfg)
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("engine: unsupported config: %w", err)
 	}
+	c0, c1, c2 := cfg.Ch[0], cfg.Ch[1], cfg.Ch[2]
 	e := cfg.EmbDim
 	conv := func(name string, cin, cout, k, s int) *Conv {
 		return &Conv{Name: name, Cin: cin, Cout: cout, KSize: k, Stride: s}
@@ -137,21 +166,30 @@ func sortedNorms(n *Net) func(func(string, *GN) bool) {
 	}
 }
 
-// Decode reads a net written by Encode, checking every tensor's shape.
+// Decode reads a net written by Encode, checking every tensor's dtype and
+// exact shape. The configuration is bounded (Config.check) and the class
+// table, the one allocation that grows with two fields at once, must be in
+// the file at its full shape before anything is allocated for it.
 func Decode(b []byte) (*Net, error) {
 	f, err := st.Decode(b)
 	if err != nil {
 		return nil, err
 	}
 	if f.Meta["qdiff.model"] != "unet-ddpm" {
-		return nil, fmt.Errorf("engine: not a qdiff U-Net (qdiff.model = %q)", f.Meta["qdiff.model"])
+		return nil, fmt.Errorf("engine: not a qdiff U-Net (qdiff.model = %q)", st.Clip(f.Meta["qdiff.model"]))
 	}
 	cfg, err := parseConfig(f.Meta["qdiff.engine_config"])
 	if err != nil {
 		return nil, fmt.Errorf("engine: qdiff.engine_config: %w", err)
 	}
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("engine: qdiff.engine_config: %w", err)
+	}
 	prec, err := ParsePrecision(f.Meta["qdiff.precision"])
 	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	if _, err := f.Want("class", []int{cfg.Classes + 1, cfg.EmbDim}, "F32", "F16"); err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	n, err := New(cfg)
@@ -159,39 +197,43 @@ func Decode(b []byte) (*Net, error) {
 		return nil, err
 	}
 	n.Prec = prec
-	if n.Class, err = getF32(f, "class", len(n.Class)); err != nil {
+	floats := func(name string, shape ...int) ([]float32, error) {
+		v, err := f.WantFloats(name, shape...)
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		return v, nil
+	}
+	if n.Class, err = floats("class", cfg.Classes+1, cfg.EmbDim); err != nil {
 		return nil, err
 	}
 	for name, g := range sortedNorms(n) {
-		if g.Gamma, err = getF32(f, name+".gamma", len(g.Gamma)); err != nil {
+		if g.Gamma, err = floats(name+".gamma", len(g.Gamma)); err != nil {
 			return nil, err
 		}
-		if g.Beta, err = getF32(f, name+".beta", len(g.Beta)); err != nil {
+		if g.Beta, err = floats(name+".beta", len(g.Beta)); err != nil {
 			return nil, err
 		}
 	}
 	for _, c := range n.Convs() {
-		if c.Bias, err = getF32(f, c.Name+".b", c.Cout); err != nil {
+		if c.Bias, err = floats(c.Name+".b", c.Cout); err != nil {
 			return nil, err
 		}
 		if prec == FP32 {
-			if c.WF, err = getF32(f, c.Name+".w", c.K()*c.Cout); err != nil {
+			if c.WF, err = floats(c.Name+".w", c.K(), c.Cout); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		sc, err := getF32(f, c.Name+".wscale", c.Cout)
+		sc, err := floats(c.Name+".wscale", c.Cout)
 		if err != nil {
 			return nil, err
 		}
 		if prec == W4A8 {
-			t, ok := f.Get(c.Name + ".q4")
-			if !ok || t.DType != "U8" {
-				return nil, fmt.Errorf("engine: %s.q4 missing or not U8", c.Name)
-			}
 			q := &kernels.Q4Matrix{N: c.Cout, K: c.K(), Scale: sc}
-			if len(t.Data) != c.Cout*q.KP()/2 {
-				return nil, fmt.Errorf("engine: %s.q4 has %d bytes, want %d", c.Name, len(t.Data), c.Cout*q.KP()/2)
+			t, err := f.Want(c.Name+".q4", []int{c.Cout, q.KP() / 2}, "U8")
+			if err != nil {
+				return nil, fmt.Errorf("engine: %w", err)
 			}
 			q4, err := kernels.PackQ4(c.Cout, c.K(), (&kernels.Q4Matrix{N: c.Cout, K: c.K(), Data: t.Data}).Unpack(), sc)
 			if err != nil {
@@ -199,9 +241,9 @@ func Decode(b []byte) (*Net, error) {
 			}
 			c.Q4 = q4
 		} else {
-			t, ok := f.Get(c.Name + ".q8")
-			if !ok || t.DType != "I8" || len(t.Data) != c.Cout*c.K() {
-				return nil, fmt.Errorf("engine: %s.q8 missing or not I8 [%d %d]", c.Name, c.Cout, c.K())
+			t, err := f.Want(c.Name+".q8", []int{c.Cout, c.K()}, "I8")
+			if err != nil {
+				return nil, fmt.Errorf("engine: %w", err)
 			}
 			wt := make([]int8, len(t.Data))
 			for i, v := range t.Data {
@@ -211,44 +253,29 @@ func Decode(b []byte) (*Net, error) {
 				return nil, fmt.Errorf("engine: %s: %w", c.Name, err)
 			}
 		}
-		act, err := getF32(f, c.Name+".act", 2)
+		act, err := floats(c.Name+".act", 2)
 		if err != nil {
 			return nil, err
 		}
-		if !(act[0] > 0) || act[1] < -128 || act[1] > 127 {
+		if !(act[0] > 0) || act[1] < -128 || act[1] > 127 || act[1] != float32(int32(act[1])) {
 			return nil, fmt.Errorf("engine: %s.act: bad quantizer %v", c.Name, act)
 		}
 		c.In = QParam{Scale: act[0], Zero: int32(act[1])}
 	}
 	if prec != FP32 {
-		qp, err := getF32(f, "mid.attn.qparams", 4)
+		qp, err := floats("mid.attn.qparams", 4)
 		if err != nil {
 			return nil, err
+		}
+		for i, v := range qp {
+			if !(v > 0) {
+				return nil, fmt.Errorf("engine: mid.attn.qparams[%d] = %v: attention scales must be positive", i, v)
+			}
 		}
 		a := n.MA
 		a.Q, a.K, a.V, a.P = QParam{Scale: qp[0]}, QParam{Scale: qp[1]}, QParam{Scale: qp[2]}, QParam{Scale: qp[3]}
 	}
 	return n, nil
-}
-
-func getF32(f *st.File, name string, n int) ([]float32, error) {
-	t, ok := f.Get(name)
-	if !ok {
-		return nil, fmt.Errorf("engine: tensor %s missing", name)
-	}
-	v, err := t.Floats()
-	if err != nil {
-		return nil, fmt.Errorf("engine: %w", err)
-	}
-	if len(v) != n {
-		return nil, fmt.Errorf("engine: %s has %d values, want %d", name, len(v), n)
-	}
-	for _, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return nil, fmt.Errorf("engine: %s holds %v", name, x)
-		}
-	}
-	return v, nil
 }
 
 // json writes the config as the JSON object of qdiff.engine_config.

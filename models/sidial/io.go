@@ -2,7 +2,6 @@ package sidial
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/qdiff/qdiff/models/st"
 )
@@ -44,33 +43,24 @@ func Decode(b []byte) (*Model, error) {
 		return nil, fmt.Errorf("sidial: sidial-mnist-v1 (linear weights) is retired; refit with qdiff dialog (models/FORMAT.md)")
 	}
 	if f.Meta["qdiff.model"] != ModelName {
-		return nil, fmt.Errorf("sidial: not a dialog model (qdiff.model = %q)", f.Meta["qdiff.model"])
+		return nil, fmt.Errorf("sidial: not a dialog model (qdiff.model = %q)", st.Clip(f.Meta["qdiff.model"]))
 	}
 	nq := len(Questions)
-	get := func(name string, n int) ([]float32, error) {
-		t, ok := f.Get(name)
-		if !ok {
-			return nil, fmt.Errorf("sidial: tensor %s missing", name)
-		}
-		v, err := t.F32()
+	if q := f.Meta["qdiff.questions"]; q != fmt.Sprint(nq) {
+		return nil, fmt.Errorf("sidial: qdiff.questions = %q, this build asks %d questions", st.Clip(q), nq)
+	}
+	get := func(name string, shape ...int) ([]float32, error) {
+		v, err := f.WantFloats(name, shape...)
 		if err != nil {
-			return nil, fmt.Errorf("sidial: %s: %w", name, err)
-		}
-		if len(v) != n {
-			return nil, fmt.Errorf("sidial: %s has %d values, want %d (this build asks %d questions)", name, len(v), n, nq)
-		}
-		for _, x := range v {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return nil, fmt.Errorf("sidial: %s holds %v", name, x)
-			}
+			return nil, fmt.Errorf("sidial: %w (this build asks %d questions)", err, nq)
 		}
 		return v, nil
 	}
-	yes, err := get("log_yes", nq*Classes)
+	yes, err := get("log_yes", nq, Classes)
 	if err != nil {
 		return nil, err
 	}
-	no, err := get("log_no", nq*Classes)
+	no, err := get("log_no", nq, Classes)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/qdiff/qdiff/models/st"
 )
 
 // draw makes a 28x28 image from a predicate on (x, y).
@@ -210,6 +212,22 @@ func TestModel_EncodeDecode(t *testing.T) {
 		if _, err := Decode(bad); err == nil {
 			t.Errorf("%d corrupt bytes accepted", len(bad))
 		}
+	}
+	f, err := st.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range f.Tensors {
+		if f.Tensors[i].Name == "bias" {
+			f.Tensors[i].Shape = []int{5, 2}
+		}
+	}
+	reshaped, err := st.Encode(f.Meta, f.Tensors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(reshaped); err == nil || !strings.Contains(err.Error(), "bias has shape [5 2], want [10]") {
+		t.Errorf("[5,2] where [10] is expected: %v", err)
 	}
 	m.LogYes[0][0] = 0.5 // a log-probability above 0
 	b, _ = m.Encode(nil)

@@ -96,7 +96,7 @@ func (p *jsonParser) object(depth int) (any, error) {
 			return nil, err
 		}
 		if _, dup := m[k]; dup {
-			return nil, p.errorf("repeated key %q", k)
+			return nil, p.errorf("repeated key %q", Clip(k))
 		}
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != ':' {
@@ -236,11 +236,11 @@ func (p *jsonParser) number() (any, error) {
 	}
 	s := string(p.b[start:p.i])
 	if !validNumber(s) {
-		return nil, p.errorf("bad number %q", s)
+		return nil, p.errorf("bad number %q", Clip(s))
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return nil, p.errorf("bad number %q", s)
+		return nil, p.errorf("bad number %q", Clip(s))
 	}
 	return v, nil
 }

@@ -106,8 +106,37 @@ func entry(v any) (headerEntry, error) {
 	return e, nil
 }
 
-// DataSHA256 is the metadata key holding the hex sha256 of the data section.
+// DataSHA256 is the metadata key of files written before the whole-file
+// hash: the hex sha256 of the data section alone. Readers still check it
+// (the committed weights carry it); Encode no longer writes it.
 const DataSHA256 = "qdiff.data_sha256"
+
+// SHA256 is the metadata key holding the hex sha256 of the whole file
+// (header and data) with this key's own value written as 64 zeros; see
+// models/FORMAT.md. Encode writes it; Decode requires it or DataSHA256.
+const SHA256 = "qdiff.sha256"
+
+// hashZeros stands for SHA256's value while the hash is computed.
+var hashZeros = bytes.Repeat([]byte{'0'}, 2*sha256.Size)
+
+// hashField is the exact text of the SHA256 entry in a header, as
+// Encode writes it.
+func hashField(hexSum []byte) []byte {
+	return append(append([]byte(`"`+SHA256+`":"`), hexSum...), '"')
+}
+
+// fileSum hashes the header with SHA256's value replaced by zeros, then
+// the data section. The header must hold the entry exactly once.
+func fileSum(header, data []byte, hexSum []byte) ([]byte, error) {
+	field := hashField(hexSum)
+	if bytes.Count(header, field) != 1 {
+		return nil, fmt.Errorf("safetensors: %s is not written as one plain %q entry", SHA256, SHA256)
+	}
+	s := sha256.New()
+	s.Write(bytes.Replace(header, field, hashField(hashZeros), 1))
+	s.Write(data)
+	return hex.AppendEncode(nil, s.Sum(nil)), nil
+}
 
 // Encode writes tensors and metadata as safetensors bytes. The data
 // section's sha256 is added to the metadata under DataSHA256.
@@ -141,14 +170,20 @@ func Encode(meta map[string]string, ts []Tensor) ([]byte, error) {
 	for k, v := range meta {
 		m[k] = v
 	}
-	sum := sha256.Sum256(data.Bytes())
-	m[DataSHA256] = hex.EncodeToString(sum[:])
+	// a decoded file's old hashes must not travel into the new one
+	delete(m, DataSHA256)
+	m[SHA256] = string(hashZeros)
 	hj = append(hj, `"__metadata__":`...)
 	hj = appendStringMap(hj, m)
 	hj = append(hj, '}')
 	for len(hj)%8 != 0 {
 		hj = append(hj, ' ')
 	}
+	sum, err := fileSum(hj, data.Bytes(), hashZeros)
+	if err != nil {
+		return nil, err
+	}
+	hj = bytes.Replace(hj, hashField(hashZeros), hashField(sum), 1)
 	out := make([]byte, 8, 8+len(hj)+data.Len())
 	binary.LittleEndian.PutUint64(out, uint64(len(hj)))
 	out = append(out, hj...)
@@ -158,24 +193,31 @@ func Encode(meta map[string]string, ts []Tensor) ([]byte, error) {
 func checkTensor(t Tensor) error {
 	sz, ok := dtypeSize[t.DType]
 	if !ok {
-		return fmt.Errorf("safetensors: %s: unsupported dtype %q", t.Name, t.DType)
+		return fmt.Errorf("safetensors: %s: unsupported dtype %q", Clip(t.Name), Clip(t.DType))
 	}
 	n := 1
 	for _, s := range t.Shape {
 		if s < 0 || (s > 0 && n > math.MaxInt32/s) {
-			return fmt.Errorf("safetensors: %s: bad shape %v", t.Name, t.Shape)
+			return fmt.Errorf("safetensors: %s: bad shape %v", Clip(t.Name), clipShape(t.Shape))
 		}
 		n *= s
 	}
 	if n*sz != len(t.Data) {
-		return fmt.Errorf("safetensors: %s: shape %v of %s needs %d bytes, has %d", t.Name, t.Shape, t.DType, n*sz, len(t.Data))
+		return fmt.Errorf("safetensors: %s: shape %v of %s needs %d bytes, has %d", Clip(t.Name), clipShape(t.Shape), t.DType, n*sz, len(t.Data))
 	}
 	return nil
 }
 
 // Decode parses safetensors bytes, checking the header, every tensor's
-// bounds and size, and the data hash when the metadata carries one.
+// bounds and size, and the file's hash (SHA256, or DataSHA256 in older
+// files; a file with neither is refused). Its error messages are bounded:
+// no part of a crafted file is repeated at length.
 func Decode(b []byte) (*File, error) {
+	f, err := decode(b)
+	return f, bound(err)
+}
+
+func decode(b []byte) (*File, error) {
 	if len(b) < 8 {
 		return nil, fmt.Errorf("safetensors: file of %d bytes is too short", len(b))
 	}
@@ -201,7 +243,7 @@ func Decode(b []byte) (*File, error) {
 		for k, v := range mm {
 			s, ok := v.(string)
 			if !ok {
-				return nil, fmt.Errorf("safetensors: metadata %q is not a string", k)
+				return nil, fmt.Errorf("safetensors: metadata %q is not a string", Clip(k))
 			}
 			f.Meta[k] = s
 		}
@@ -220,11 +262,11 @@ func Decode(b []byte) (*File, error) {
 	for _, name := range names {
 		e, err := entry(raw[name])
 		if err != nil {
-			return nil, fmt.Errorf("safetensors: entry %q: %w", name, err)
+			return nil, fmt.Errorf("safetensors: entry %q: %w", Clip(name), err)
 		}
 		a, z := e.Offsets[0], e.Offsets[1]
 		if a < 0 || z < a || z > len(data) {
-			return nil, fmt.Errorf("safetensors: %q: offsets [%d, %d] outside %d data bytes", name, a, z, len(data))
+			return nil, fmt.Errorf("safetensors: %q: offsets [%d, %d] outside %d data bytes", Clip(name), a, z, len(data))
 		}
 		t := Tensor{Name: name, DType: e.DType, Shape: e.Shape, Data: data[a:z]}
 		if err := checkTensor(t); err != nil {
@@ -235,15 +277,28 @@ func Decode(b []byte) (*File, error) {
 	slices.SortStableFunc(ps, func(x, y placed) int { return x.a - y.a })
 	for i, p := range ps {
 		if i > 0 && p.a < ps[i-1].z {
-			return nil, fmt.Errorf("safetensors: tensors %q and %q overlap in the data section", ps[i-1].t.Name, p.t.Name)
+			return nil, fmt.Errorf("safetensors: tensors %q and %q overlap in the data section", Clip(ps[i-1].t.Name), Clip(p.t.Name))
 		}
 		f.Tensors = append(f.Tensors, p.t)
 	}
-	if want, ok := f.Meta[DataSHA256]; ok {
+	if want, ok := f.Meta[SHA256]; ok {
+		if len(want) != len(hashZeros) {
+			return nil, fmt.Errorf("safetensors: %s is not a hex sha256", SHA256)
+		}
+		got, err := fileSum(b[8:8+hl], data, []byte(want))
+		if err != nil {
+			return nil, err
+		}
+		if string(got) != want {
+			return nil, fmt.Errorf("safetensors: sha256 mismatch: the file is corrupt, truncated or edited")
+		}
+	} else if want, ok := f.Meta[DataSHA256]; ok {
 		sum := sha256.Sum256(data)
 		if hex.EncodeToString(sum[:]) != want {
 			return nil, fmt.Errorf("safetensors: data sha256 mismatch: the file is corrupt or truncated")
 		}
+	} else {
+		return nil, fmt.Errorf("safetensors: no %s in the metadata: not a qdiff file, or its hash was removed", SHA256)
 	}
 	return f, nil
 }

@@ -24,7 +24,7 @@ func TestFile_RoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Meta["qdiff.kind"] != "model" || f.Meta[DataSHA256] == "" {
+	if f.Meta["qdiff.kind"] != "model" || len(f.Meta[SHA256]) != 64 || f.Meta[DataSHA256] != "" {
 		t.Fatalf("metadata %v", f.Meta)
 	}
 	if len(f.Tensors) != 2 || f.Tensors[0].Name != "a.weight" || f.Tensors[1].Name != "b" {
