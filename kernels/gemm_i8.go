@@ -16,7 +16,11 @@ func GemmI8(m int, a []int8, w *Q8Matrix, e *Epilogue, acc []int32, outF []float
 	if err != nil {
 		return err
 	}
-	gemmI8Fast(m, w.N, w.K, a, w.Data, acc)
+	if w.panels != nil && m >= panelMinM {
+		gemmPanels(m, a, w.panels, acc)
+	} else {
+		gemmI8Fast(m, w.N, w.K, a, w.Data, acc)
+	}
 	e.apply(m, w.N, acc, w.Scale, w.ColSum, outF, outQ)
 	return nil
 }

@@ -58,6 +58,12 @@ var Table = []Op{
 	{Name: "gemm_w4", Dims: []string{"M", "N", "K"}, Tile: []int{2, 2, 32},
 		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
 		Ops:   gemmOps, Gen: genGemmW4, Random: randGemm},
+	{Name: "gemm_i8p", Dims: []string{"M", "N", "K"}, Tile: []int{4, PanelN, PanelK},
+		Bench: [][]int{{784, 64, 288}, {196, 64, 576}, {49, 128, 1152}},
+		Ops:   gemmOps, Gen: genGemmI8P, Random: randGemm},
+	{Name: "gemm_w4p", Dims: []string{"M", "N", "K"}, Tile: []int{4, PanelN, PanelK},
+		Bench: [][]int{{784, 64, 288}},
+		Ops:   gemmOps, Gen: genGemmW4P, Random: randGemm},
 	{Name: "gemm_b1", Dims: []string{"M", "N", "K"}, Tile: []int{2, 2, 128},
 		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
 		Ops:   gemmOps, Gen: genGemmB1, Random: randGemm},
@@ -241,6 +247,38 @@ func genGemmW4(r *rand.Rand, d []int) Case {
 	return Case{Run: func(fast bool) {
 		if fast {
 			gemmW4Fast(m, n, k, a, q.Data, acc)
+		} else {
+			gemmW4Ref(m, n, k, a, q.Data, acc)
+		}
+	}, Out: func() []float64 { return i32s(acc) }}
+}
+
+// genGemmI8P is gemm_i8 on prepared int16 panels (the panel GEMM with
+// its widening and edge handling) against the int8 reference.
+func genGemmI8P(r *rand.Rand, d []int) Case {
+	m, n, k := d[0], d[1], d[2]
+	a, w := randI8(r, m*k, -128, 127), randI8(r, n*k, -127, 127)
+	p := newI16Panels(n, k, w)
+	acc := make([]int32, m*n)
+	return Case{Run: func(fast bool) {
+		if fast {
+			gemmPanels(m, a, p, acc)
+		} else {
+			gemmI8Ref(m, n, k, a, w, acc)
+		}
+	}, Out: func() []float64 { return i32s(acc) }}
+}
+
+// genGemmW4P is genGemmI8P for 4-bit weights, widened from their packing.
+func genGemmW4P(r *rand.Rand, d []int) Case {
+	m, n, k := d[0], d[1], d[2]
+	a := randI8(r, m*k, -128, 127)
+	q, _ := PackQ4(n, k, randI8(r, n*k, -7, 7), make([]float32, n))
+	p := newI16Panels(n, k, q.Unpack())
+	acc := make([]int32, m*n)
+	return Case{Run: func(fast bool) {
+		if fast {
+			gemmPanels(m, a, p, acc)
 		} else {
 			gemmW4Ref(m, n, k, a, q.Data, acc)
 		}

@@ -197,6 +197,7 @@ func Decode(b []byte) (*Net, error) {
 			if err != nil {
 				return nil, fmt.Errorf("engine: %s: %w", c.Name, err)
 			}
+			q4.Prepare()
 			c.Q4 = q4
 		} else {
 			t, ok := f.Get(c.Name + ".q8")
@@ -210,6 +211,7 @@ func Decode(b []byte) (*Net, error) {
 			if c.Q8, err = kernels.NewQ8Matrix(c.Cout, c.K(), wt, sc); err != nil {
 				return nil, fmt.Errorf("engine: %s: %w", c.Name, err)
 			}
+			c.Q8.Prepare()
 		}
 		act, err := getF32(f, c.Name+".act", 2)
 		if err != nil {

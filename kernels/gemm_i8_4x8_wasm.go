@@ -1,0 +1,49 @@
+//go:build goexperiment.simd && wasm
+
+package kernels
+
+import "unsafe"
+
+func init() {
+	panelsOn = true
+	gemmI16PFast = gemmI16PWasm
+	widenI8Fast = widenI8Wasm
+	addVariant("gemm_i8p", "wasm")
+}
+
+// gemmI16P4x8 (gemm_i8_4x8_wasm.s) writes the 4 x 8*npan block of acc
+// (rows ldc bytes apart) from 4 int16 rows of A (lda bytes apart, 4*kq
+// values) and npan panels at pw.
+//
+//go:noescape
+func gemmI16P4x8(kq int, a *int16, lda int, pw *int16, npan int, acc *int32, ldc int)
+
+// gemmI16PWasm is gemmI16PGo through the assembly tile, one call per
+// four rows (all panels).
+func gemmI16PWasm(m4 int, a16 []int16, p *I16Panels, acc []int32, ldc int) {
+	np := p.Panels()
+	_, _, _ = a16[m4*p.KP-1], p.Data[np*p.KP*PanelN-1], acc[(m4-1)*ldc+np*PanelN-1]
+	for i := 0; i < m4; i += 4 {
+		gemmI16P4x8(p.KP/4, &a16[i*p.KP], 2*p.KP, &p.Data[0], np, &acc[i*ldc], 4*ldc)
+	}
+}
+
+// widenI8Wasm is widenI8Go sixteen values at a time.
+func widenI8Wasm(m, k, kp int, a []int8, a16 []int16) {
+	for i := 0; i < m; i++ {
+		row, dst := a[i*k:(i+1)*k], a16[i*kp:(i+1)*kp]
+		j := 0
+		if k >= 16 {
+			pa, pd := unsafe.Pointer(&row[0]), unsafe.Pointer(&dst[0])
+			for ; j+16 <= k; j += 16 {
+				v := ld16(pa, j)
+				v.ExtendLo8ToInt16().StoreArray((*[8]int16)(unsafe.Add(pd, 2*j)))
+				v.ExtendHi8ToInt16().StoreArray((*[8]int16)(unsafe.Add(pd, 2*j+16)))
+			}
+		}
+		for ; j < k; j++ {
+			dst[j] = int16(row[j])
+		}
+		clear(dst[k:])
+	}
+}
