@@ -2,10 +2,14 @@
 
 #include "textflag.h"
 
-// func gemmI16P4x8(kq int, a *int16, lda int, pw *int16, npan int, acc *int32, ldc int)
-// acc[0:4, 0:8*npan] (row stride ldc bytes) = A[0:4, :4*kq] x the npan
-// panels at pw (I16Panels layout, 4*kq = KP), A rows of int16 lda bytes
-// apart. A 4x8 register tile (V0-V7: row r's channels 0-3 in V(2r), 4-7
+// func gemmI16P4x8(kq int, a *int16, lda int, taps *int64, ntaps int, pw *int16, npan int, acc *int32, ldc int)
+// acc[0:4, 0:8*npan] (row stride ldc bytes) = the products of 4 rows of
+// int16 activations, lda bytes apart, with the npan panels at pw
+// (I16Panels layout). Row r's K values are ntaps runs of 4*kq values, run t
+// starting taps[t] bytes after a + r*lda: one run (tap 0) for a plain
+// product, nine for a 3x3 convolution read straight from a padded image
+// (taps = the window's pixel offsets, lda = one pixel), so there is no
+// im2col. A 4x8 register tile (V0-V7: row r's channels 0-3 in V(2r), 4-7
 // in V(2r+1)): per pair of k, the two v128 of the panel (V8, V9) are
 // multiplied by each row's activation pair broadcast to all lanes (V10)
 // with i32x4.dot_i16x8_s, which gives four channel sums at once. Each
@@ -13,8 +17,8 @@
 // panel's four v128 at immediate offsets from PC_B (the one i32 local,
 // free in a leaf function), so wazero checks bounds once per base.
 // Registers: R0 iterations left, R1-R4 the rows, R5 the panel data (the
-// panels are contiguous, so it runs on from one to the next), R6 panels
-// left, R7 acc, R8 ldc, R13 a, R14 lda.
+// panels and their runs are contiguous, so it runs on), R6 panels left,
+// R7 acc, R8 ldc, R13 a, R14 lda, R15 the tap entry.
 
 // ROW adds row pair x (an i32 on the stack) times the panel's V8, V9 into
 // lo, hi.
@@ -33,38 +37,24 @@
 // STORE2 stores lo, hi at the address on the stack plus 0 and 16.
 #define STORE2(lo, hi) I32WrapI64; Set PC_B; Get PC_B; Get lo; V128Store $0; Get PC_B; Get hi; V128Store $0, $16
 
-TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-56
+TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-72
 	I64Load a+8(FP)
 	Set R13
 	I64Load lda+16(FP)
 	Set R14
-	I64Load pw+24(FP)
+	I64Load pw+40(FP)
 	Set R5
-	I64Load npan+32(FP)
+	I64Load npan+48(FP)
 	Set R6
-	I64Load acc+40(FP)
+	I64Load acc+56(FP)
 	Set R7
-	I64Load ldc+48(FP)
+	I64Load ldc+64(FP)
 	Set R8
 	Block
 	Loop
 	Get R6
 	I64Eqz
 	BrIf $1
-	I64Load kq+0(FP)
-	Set R0
-	Get R13
-	Set R1
-	Get R13
-	Get R14
-	I64Add
-	Tee R2
-	Get R14
-	I64Add
-	Tee R3
-	Get R14
-	I64Add
-	Set R4
 	I32Const $0
 	I32x4Splat
 	Tee V0
@@ -75,6 +65,35 @@ TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-56
 	Tee V5
 	Tee V6
 	Set V7
+	I64Load taps+24(FP)
+	Set R15
+	Block
+	Loop
+	Get R15
+	I64Load taps+24(FP)
+	I64Load ntaps+32(FP)
+	I64Const $3
+	I64Shl
+	I64Add
+	I64Eq
+	BrIf $1
+	I64Load kq+0(FP)
+	Set R0
+	Get R15
+	I32WrapI64
+	I64Load $0
+	Get R13
+	I64Add
+	Tee R1
+	Get R14
+	I64Add
+	Tee R2
+	Get R14
+	I64Add
+	Tee R3
+	Get R14
+	I64Add
+	Set R4
 	Block
 	Loop
 		Get R0
@@ -106,6 +125,13 @@ TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-56
 		I64Sub
 		Set R0
 		Br $0
+	End
+	End
+	Get R15
+	I64Const $8
+	I64Add
+	Set R15
+	Br $0
 	End
 	End
 	Get R7

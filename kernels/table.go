@@ -22,6 +22,8 @@ type Op struct {
 	Gen func(r *rand.Rand, d []int) Case
 	// Random draws dims for a random case.
 	Random func(r *rand.Rand) []int
+	// Shapes, when set, replaces the sweep around the tile.
+	Shapes [][]int
 }
 
 // Case is one kernel invocation with its inputs and output buffers
@@ -76,6 +78,11 @@ var Table = []Op{
 	{Name: "conv_i8", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
 		Bench: [][]int{{28, 28, 32, 32, 3, 1}, {14, 14, 64, 64, 3, 1}},
 		Ops:   convOps, Gen: genConvI8, Random: randConv},
+	{Name: "conv_i8p", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
+		Bench: [][]int{{28, 28, 32, 32, 3, 1}, {14, 14, 64, 64, 3, 1}, {7, 7, 128, 128, 3, 1}},
+		Ops:   convOps, Gen: genConvI8P, Shapes: convPanelSweep, Random: func(r *rand.Rand) []int {
+			return []int{1 + r.IntN(10), 1 + r.IntN(10), 4 * (1 + r.IntN(8)), 1 + r.IntN(20), 3, 1}
+		}},
 	{Name: "conv_b1", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
 		Bench: [][]int{{28, 28, 32, 64, 3, 2}, {14, 14, 64, 64, 3, 1}},
 		Ops:   convOps, Gen: genConvB1, Random: randConv},
@@ -117,6 +124,9 @@ func Lookup(name string) (*Op, bool) {
 // Sweep lists the shapes around the tile: every combination of 1, t-1, t,
 // t+1 and 2t+1 per dimension (convolutions use a fixed list).
 func (o *Op) Sweep() [][]int {
+	if o.Shapes != nil {
+		return o.Shapes
+	}
 	if o.Tile == nil {
 		return convSweep
 	}
@@ -138,6 +148,16 @@ var convSweep = [][]int{
 	{1, 1, 1, 1, 1, 1}, {5, 5, 3, 4, 3, 1}, {7, 6, 5, 3, 3, 2}, {4, 4, 8, 2, 1, 1},
 	{28, 28, 1, 32, 3, 1}, {14, 14, 64, 65, 3, 2}, {7, 7, 129, 3, 3, 1}, {3, 3, 2, 2, 3, 2},
 	{1, 2, 33, 66, 3, 1}, {2, 5, 20, 70, 3, 2},
+}
+
+// convPanelSweep visits the implicit-GEMM conv around its 4x8 tile: product
+// rows H*(W+2) around multiples of 4, Cout around 8, Cin whole pairs of
+// pairs; the last three shapes take the panel GEMM through im2col.
+var convPanelSweep = [][]int{
+	{2, 2, 4, 8, 3, 1}, {3, 3, 4, 7, 3, 1}, {3, 5, 8, 9, 3, 1}, {4, 4, 4, 17, 3, 1},
+	{7, 7, 32, 16, 3, 1}, {14, 14, 64, 64, 3, 1}, {5, 6, 12, 1, 3, 1}, {1, 9, 8, 8, 3, 1},
+	{9, 1, 4, 3, 3, 1}, {28, 28, 32, 32, 3, 1},
+	{5, 5, 3, 4, 3, 1}, {7, 6, 8, 3, 3, 2}, {4, 4, 8, 2, 1, 1},
 }
 
 func uniq(v []int) []int {
@@ -363,6 +383,32 @@ func genConvI8(r *rand.Rand, d []int) Case {
 			}
 		})
 	}, Out: func() []float64 { return i8s(out) }}
+}
+
+// genConvI8P is genConvI8 with the weights prepared as int16 panels, so
+// ConvI8 runs its implicit GEMM (or im2col and the panel GEMM).
+func genConvI8P(r *rand.Rand, d []int) Case {
+	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
+	x := randI8(r, s.H*s.W*s.Cin, -128, 127)
+	scale := make([]float32, s.Cout)
+	for i := range scale {
+		scale[i] = float32(0.001 + 0.01*r.Float64())
+	}
+	w, _ := NewQ8Matrix(s.Cout, s.K(), randI8(r, s.Cout*s.K(), -127, 127), scale)
+	p := newI16Panels(w.N, w.K, w.Data)
+	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1), OutScale: 0.1, OutZero: 3}
+	out := make([]float32, s.M()*s.Cout)
+	return Case{Run: func(fast bool) {
+		w.panels = nil
+		if fast {
+			w.panels = p
+		}
+		withRef(fast, func() {
+			if err := ConvI8(s, x, w, e, nil, nil, out, nil); err != nil {
+				panic(err)
+			}
+		})
+	}, Out: func() []float64 { return f32s(out) }}
 }
 
 func genConvB1(r *rand.Rand, d []int) Case {
