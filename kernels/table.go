@@ -96,6 +96,10 @@ var Table = []Op{
 		Bench: [][]int{{784, 8, 4}, {196, 8, 8}},
 		Ops:   func(d []int) float64 { return 6 * float64(d[0]*d[1]*d[2]) },
 		Gen:   genGroupNorm, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(50), 1 + r.IntN(8), 1 + r.IntN(17)} }},
+	{Name: "groupnorm_silu_f32", Dims: []string{"HW", "Groups", "PerGroup"}, Tile: []int{1, 1, 4}, Tol: TolGroupNorm,
+		Bench: [][]int{{784, 8, 4}, {196, 8, 8}},
+		Ops:   func(d []int) float64 { return 30 * float64(d[0]*d[1]*d[2]) },
+		Gen:   genGroupNormSiLU, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(50), 1 + r.IntN(8), 1 + r.IntN(17)} }},
 	{Name: "epilogue_i8", Dims: []string{"M", "N"}, Tile: []int{1, 4},
 		Bench: [][]int{{784, 32}, {196, 64}},
 		Ops:   func(d []int) float64 { return 3 * float64(d[0]*d[1]) },
@@ -511,6 +515,20 @@ func genGroupNorm(r *rand.Rand, d []int) Case {
 			groupNormFast(hw, c, g, 1e-5, x, gamma, beta, y)
 		} else {
 			groupNormRef(hw, c, g, 1e-5, x, gamma, beta, y)
+		}
+	}, Out: func() []float64 { return f32s(y) }}
+}
+
+func genGroupNormSiLU(r *rand.Rand, d []int) Case {
+	hw, g, c := d[0], d[1], d[1]*d[2]
+	x := randF32(r, hw*c, 3)
+	gamma, beta := randF32(r, c, 1), randF32(r, c, 1)
+	y := make([]float32, len(x))
+	return Case{Run: func(fast bool) {
+		if fast {
+			groupNormSiLUFast(hw, c, g, 1e-5, x, gamma, beta, y)
+		} else {
+			groupNormSiLURef(hw, c, g, 1e-5, x, gamma, beta, y)
 		}
 	}, Out: func() []float64 { return f32s(y) }}
 }

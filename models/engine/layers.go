@@ -168,6 +168,18 @@ func (g *GN) apply(n *Net, x []float32, hw int) ([]float32, error) {
 	return y, nil
 }
 
+// applySiLU is silu(g.apply(x)) in one kernel pass (the same bits); the
+// profile charges it to group norm.
+func (g *GN) applySiLU(n *Net, x []float32, hw int) ([]float32, error) {
+	t0 := n.mark()
+	y := n.buf(len(x))
+	if err := kernels.GroupNormSiLU(hw, len(g.Gamma), g.Groups, 1e-5, x, g.Gamma, g.Beta, y); err != nil {
+		return nil, err
+	}
+	n.charge(OpGN, t0)
+	return y, nil
+}
+
 func (n *Net) silu(x []float32) []float32 {
 	t0 := n.mark()
 	y := n.buf(len(x))
