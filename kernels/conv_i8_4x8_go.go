@@ -33,20 +33,19 @@ func convPanels(op string, s ConvShape, x []int8, n, k int, p *I16Panels, e *Epi
 	mp := s.H * wp // product rows: every pixel of the padded rows 1..H
 	m4 := (mp + 3) &^ 3
 	pix := max((s.H+2)*wp, m4+2*wp+2)
-	sp := panelScratch.Get().(*panelBufs)
-	sp.a = growTo(sp.a, pix*c)
-	fillI16(sp.a[:(s.H+2)*wp*c], int16(e.AZero))
-	clear(sp.a[(s.H+2)*wp*c:])
-	for y := 0; y < s.H; y++ {
-		widenI8Fast(1, s.W*c, s.W*c, x[y*s.W*c:(y+1)*s.W*c], sp.a[((y+1)*wp+1)*c:])
-	}
-	var taps [9]int
-	for t := range taps {
-		taps[t] = (t/3*wp + t%3) * c
-	}
-	panelProduct(sp, m, m4, c, taps[:], c/PanelK, p, acc, func(i int) int { return i/s.W*wp + i%s.W })
-	panelScratch.Put(sp)
-	e.apply(m, n, acc, scale, colSum, outF, outQ)
+	panelsEpilogue(m, p, e, scale, colSum, acc, outF, outQ, func(sp *panelBufs, ep []float32, dst []int32) {
+		sp.a = growTo(sp.a, pix*c)
+		fillI16(sp.a[:(s.H+2)*wp*c], int16(e.AZero))
+		clear(sp.a[(s.H+2)*wp*c:])
+		for y := 0; y < s.H; y++ {
+			widenI8Fast(1, s.W*c, s.W*c, x[y*s.W*c:(y+1)*s.W*c], sp.a[((y+1)*wp+1)*c:])
+		}
+		var taps [9]int
+		for t := range taps {
+			taps[t] = (t/3*wp + t%3) * c
+		}
+		panelProduct(sp, m, m4, c, taps[:], c/PanelK, p, ep, dst, func(i int) int { return i/s.W*wp + i%s.W })
+	})
 	return nil
 }
 

@@ -17,10 +17,10 @@ func GemmI8(m int, a []int8, w *Q8Matrix, e *Epilogue, acc []int32, outF []float
 		return err
 	}
 	if w.panels != nil && m >= panelMinM {
-		gemmPanels(m, a, w.panels, acc)
-	} else {
-		gemmI8Fast(m, w.N, w.K, a, w.Data, acc)
+		gemmPanels(m, a, w.panels, e, w.Scale, w.ColSum, acc, outF, outQ)
+		return nil
 	}
+	gemmI8Fast(m, w.N, w.K, a, w.Data, acc)
 	e.apply(m, w.N, acc, w.Scale, w.ColSum, outF, outQ)
 	return nil
 }

@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// func gemmI16P4x8(kq int, a *int16, lda int, taps *int64, ntaps int, pw *int16, npan int, acc *int32, ldc int)
+// func gemmI16P4x8(kq int, a *int16, lda int, taps *int64, ntaps int, pw *int16, npan int, acc *int32, ldc int, ep *float32)
 // acc[0:4, 0:8*npan] (row stride ldc bytes) = the products of 4 rows of
 // int16 activations, lda bytes apart, with the npan panels at pw
 // (I16Panels layout). Row r's K values are ntaps runs of 4*kq values, run t
@@ -16,6 +16,9 @@
 // iteration takes two pairs: one i64 load a row (R9-R12, both pairs), the
 // panel's four v128 at immediate offsets from PC_B (the one i32 local,
 // free in a leaf function), so wazero checks bounds once per base.
+// With ep not nil, each tile is stored as the float32 bits of the
+// epilogue float32(float32(sum - zc)*scale) + bias (epilogueF32Ref's
+// operations), from ep's 24 values a panel: zc (int32 bits), scale, bias.
 // Registers: R0 iterations left, R1-R4 the rows, R5 the panel data (the
 // panels and their runs are contiguous, so it runs on), R6 panels left,
 // R7 acc, R8 ldc, R13 a, R14 lda, R15 the tap entry.
@@ -34,10 +37,14 @@
 // LOADROW loads 4 int16 of the row at ptr into reg and advances ptr.
 #define LOADROW(ptr, reg) Get ptr; I32WrapI64; I64Load $0; Set reg; Get ptr; I64Const $8; I64Add; Set ptr
 
+// EPI applies the epilogue of the four channels at off (0 or 16) of the
+// panel's ep entry at PC_B to v.
+#define EPI(v, off) Get v; Get PC_B; V128Load $(off); I32x4Sub; F32x4ConvertI32x4S; Get PC_B; V128Load $(off+32); F32x4Mul; Get PC_B; V128Load $(off+64); F32x4Add; Set v
+
 // STORE2 stores lo, hi at the address on the stack plus 0 and 16.
 #define STORE2(lo, hi) I32WrapI64; Set PC_B; Get PC_B; Get lo; V128Store $0; Get PC_B; Get hi; V128Store $0, $16
 
-TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-72
+TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-80
 	I64Load a+8(FP)
 	Set R13
 	I64Load lda+16(FP)
@@ -133,6 +140,28 @@ TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-72
 	Set R15
 	Br $0
 	End
+	End
+	I64Load ep+72(FP)
+	I64Eqz
+	I32Eqz
+	If
+		I64Load ep+72(FP)
+		I64Load npan+48(FP)
+		Get R6
+		I64Sub
+		I64Const $96
+		I64Mul
+		I64Add
+		I32WrapI64
+		Set PC_B
+		EPI(V0, 0)
+		EPI(V1, 16)
+		EPI(V2, 0)
+		EPI(V3, 16)
+		EPI(V4, 0)
+		EPI(V5, 16)
+		EPI(V6, 0)
+		EPI(V7, 16)
 	End
 	Get R7
 	STORE2(V0, V1)

@@ -93,10 +93,10 @@ func GemmW4(m int, a []int8, w *Q4Matrix, e *Epilogue, acc []int32, outF []float
 		return err
 	}
 	if w.panels != nil && m >= panelMinM {
-		gemmPanels(m, a, w.panels, acc)
-	} else {
-		gemmW4Fast(m, w.N, w.K, a, w.Data, acc)
+		gemmPanels(m, a, w.panels, e, w.Scale, w.ColSum, acc, outF, outQ)
+		return nil
 	}
+	gemmW4Fast(m, w.N, w.K, a, w.Data, acc)
 	e.apply(m, w.N, acc, w.Scale, w.ColSum, outF, outQ)
 	return nil
 }

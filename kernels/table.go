@@ -286,7 +286,7 @@ func genGemmI8P(r *rand.Rand, d []int) Case {
 	acc := make([]int32, m*n)
 	return Case{Run: func(fast bool) {
 		if fast {
-			gemmPanels(m, a, p, acc)
+			gemmPanelsInto(new(panelBufs), m, a, p, nil, acc)
 		} else {
 			gemmI8Ref(m, n, k, a, w, acc)
 		}
@@ -302,7 +302,7 @@ func genGemmW4P(r *rand.Rand, d []int) Case {
 	acc := make([]int32, m*n)
 	return Case{Run: func(fast bool) {
 		if fast {
-			gemmPanels(m, a, p, acc)
+			gemmPanelsInto(new(panelBufs), m, a, p, nil, acc)
 		} else {
 			gemmW4Ref(m, n, k, a, q.Data, acc)
 		}
