@@ -103,6 +103,9 @@ func ConvI8(s ConvShape, x []int8, w *Q8Matrix, e *Epilogue, col []int8, acc []i
 	if w == nil {
 		return shapeErr("ConvI8", "nil weights")
 	}
+	if implicitConv(s, w.panels) {
+		return convPanels("ConvI8", s, x, w.N, w.K, w.panels, e, acc, w.Scale, w.ColSum, outF, outQ)
+	}
 	a, err := convInput("ConvI8", s, x, w.N, w.K, e, col)
 	if err != nil {
 		return err
@@ -114,6 +117,9 @@ func ConvI8(s ConvShape, x []int8, w *Q8Matrix, e *Epilogue, col []int8, acc []i
 func ConvW4(s ConvShape, x []int8, w *Q4Matrix, e *Epilogue, col []int8, acc []int32, outF []float32, outQ []int8) error {
 	if w == nil {
 		return shapeErr("ConvW4", "nil weights")
+	}
+	if implicitConv(s, w.panels) {
+		return convPanels("ConvW4", s, x, w.N, w.K, w.panels, e, acc, w.Scale, w.ColSum, outF, outQ)
 	}
 	a, err := convInput("ConvW4", s, x, w.N, w.K, e, col)
 	if err != nil {

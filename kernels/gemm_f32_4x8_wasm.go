@@ -2,8 +2,6 @@
 
 package kernels
 
-import "simd/archsimd"
-
 func init() {
 	gemmF32Fast = gemmF32Wasm
 	addVariant("gemm_f32", "wasm")
@@ -16,9 +14,10 @@ func gemmF32Wasm(m, n, k int, a, b, c []float32, acc bool) {
 		clear(c[:m*n])
 	}
 	m4, n8 := m&^3, n&^7
-	for i := 0; i < m4; i += 4 {
-		for j := 0; j < n8; j += 8 {
-			gemmF32Micro4x8(n, k, a, b, c, i, j)
+	if n8 > 0 && m4 > 0 {
+		_, _, _ = a[(m4-1)*k+k-1], b[(k-1)*n+n8-1], c[(m4-1)*n+n8-1]
+		for i := 0; i < m4; i += 4 {
+			gemmF32Rows4(k, &a[i*k], 4*k, &b[0], 4*n, n8/8, &c[i*n], 4*n)
 		}
 	}
 	if n8 < n {
@@ -29,32 +28,9 @@ func gemmF32Wasm(m, n, k int, a, b, c []float32, acc bool) {
 	}
 }
 
-// C[i:i+4, j:j+8] += A[i:i+4, :] x B[:, j:j+8]
-func gemmF32Micro4x8(n, k int, a, b, c []float32, i, j int) {
-	r0, r1, r2, r3 := c[i*n+j:], c[(i+1)*n+j:], c[(i+2)*n+j:], c[(i+3)*n+j:]
-	c00, c01 := archsimd.LoadFloat32x4(r0[:4]), archsimd.LoadFloat32x4(r0[4:8])
-	c10, c11 := archsimd.LoadFloat32x4(r1[:4]), archsimd.LoadFloat32x4(r1[4:8])
-	c20, c21 := archsimd.LoadFloat32x4(r2[:4]), archsimd.LoadFloat32x4(r2[4:8])
-	c30, c31 := archsimd.LoadFloat32x4(r3[:4]), archsimd.LoadFloat32x4(r3[4:8])
-	a0, a1, a2, a3 := a[i*k:i*k+k], a[(i+1)*k:(i+1)*k+k], a[(i+2)*k:(i+2)*k+k], a[(i+3)*k:(i+3)*k+k]
-	for p := 0; p < k; p++ {
-		bp := b[p*n+j : p*n+j+8]
-		b0, b1 := archsimd.LoadFloat32x4(bp[:4]), archsimd.LoadFloat32x4(bp[4:8])
-		v := archsimd.BroadcastFloat32x4(a0[p])
-		c00, c01 = c00.Add(v.Mul(b0)), c01.Add(v.Mul(b1))
-		v = archsimd.BroadcastFloat32x4(a1[p])
-		c10, c11 = c10.Add(v.Mul(b0)), c11.Add(v.Mul(b1))
-		v = archsimd.BroadcastFloat32x4(a2[p])
-		c20, c21 = c20.Add(v.Mul(b0)), c21.Add(v.Mul(b1))
-		v = archsimd.BroadcastFloat32x4(a3[p])
-		c30, c31 = c30.Add(v.Mul(b0)), c31.Add(v.Mul(b1))
-	}
-	c00.Store(r0[:4])
-	c01.Store(r0[4:8])
-	c10.Store(r1[:4])
-	c11.Store(r1[4:8])
-	c20.Store(r2[:4])
-	c21.Store(r2[4:8])
-	c30.Store(r3[:4])
-	c31.Store(r3[4:8])
-}
+// gemmF32Rows4 (gemm_f32_4x8_wasm.s) runs the 4x8 tile (eight 4-lane
+// accumulators, A broadcast, c + a*b in k order) over four rows of A and
+// npan 8-column panels of B and C in one call (row strides in bytes).
+//
+//go:noescape
+func gemmF32Rows4(k int, a *float32, lda int, b *float32, ldb int, npan int, c *float32, ldc int)

@@ -16,6 +16,10 @@ func GemmI8(m int, a []int8, w *Q8Matrix, e *Epilogue, acc []int32, outF []float
 	if err != nil {
 		return err
 	}
+	if w.panels != nil && m >= panelMinM {
+		gemmPanels(m, a, w.panels, e, w.Scale, w.ColSum, acc, outF, outQ)
+		return nil
+	}
 	gemmI8Fast(m, w.N, w.K, a, w.Data, acc)
 	e.apply(m, w.N, acc, w.Scale, w.ColSum, outF, outQ)
 	return nil
@@ -50,6 +54,12 @@ func checkQGemm(op string, m, n, k int, a []int8, e *Epilogue, acc []int32, outF
 	if err := needLen(op, "A", len(a), m*k); err != nil {
 		return nil, err
 	}
+	return checkQOut(op, m, n, e, acc, outF, outQ)
+}
+
+// checkQOut checks an 8-bit product's epilogue and outputs for M x N and
+// returns its int32 scratch (acc, or a new slice).
+func checkQOut(op string, m, n int, e *Epilogue, acc []int32, outF []float32, outQ []int8) ([]int32, error) {
 	if err := e.check(op, m, n, outF, outQ); err != nil {
 		return nil, err
 	}

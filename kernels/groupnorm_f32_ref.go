@@ -7,7 +7,14 @@ import "math"
 // channel: y = (x - mean_g) / sqrt(var_g + eps) * gamma + beta.
 // Statistics are accumulated in float64. y may alias x.
 func GroupNormNHWC(hw, c, groups int, eps float32, x, gamma, beta, y []float32) error {
-	const op = "GroupNormNHWC"
+	if err := checkGroupNorm("GroupNormNHWC", hw, c, groups, x, gamma, beta, y); err != nil {
+		return err
+	}
+	groupNormFast(hw, c, groups, eps, x, gamma, beta, y)
+	return nil
+}
+
+func checkGroupNorm(op string, hw, c, groups int, x, gamma, beta, y []float32) error {
 	if err := positive(op, hw, c, groups); err != nil {
 		return err
 	}
@@ -23,11 +30,28 @@ func GroupNormNHWC(hw, c, groups int, eps float32, x, gamma, beta, y []float32) 
 	if len(gamma) != c || len(beta) != c {
 		return shapeErr(op, "gamma and beta need %d values", c)
 	}
-	groupNormFast(hw, c, groups, eps, x, gamma, beta, y)
 	return nil
 }
 
 var groupNormFast = groupNormRef
+
+// GroupNormSiLU is GroupNormNHWC followed by SiLU on its output, in one
+// pass where a variant fuses them; the bits are those of the two
+// operations one after the other.
+func GroupNormSiLU(hw, c, groups int, eps float32, x, gamma, beta, y []float32) error {
+	if err := checkGroupNorm("GroupNormSiLU", hw, c, groups, x, gamma, beta, y); err != nil {
+		return err
+	}
+	groupNormSiLUFast(hw, c, groups, eps, x, gamma, beta, y)
+	return nil
+}
+
+var groupNormSiLUFast = groupNormSiLURef
+
+func groupNormSiLURef(hw, c, groups int, eps float32, x, gamma, beta, y []float32) {
+	groupNormRef(hw, c, groups, eps, x, gamma, beta, y)
+	siluRef(y[:hw*c], y[:hw*c])
+}
 
 // groupNormRef gathers the statistics with groupStats, then normalizes
 // each value as float32(float32((x-mean)*r)*gamma) + beta.

@@ -6,7 +6,9 @@ import "simd/archsimd"
 
 func init() {
 	groupNormFast = groupNormWasm
+	groupNormSiLUFast = groupNormSiLUWasm
 	addVariant("groupnorm_f32", "wasm")
+	addVariant("groupnorm_silu_f32", "wasm")
 }
 
 // groupNormWasm normalizes four channels a vector with the reference's
@@ -18,15 +20,36 @@ func groupNormWasm(hw, c, groups int, eps float32, x, gamma, beta, y []float32) 
 		groupNormRef(hw, c, groups, eps, x, gamma, beta, y)
 		return
 	}
-	m, r := groupStats(hw, c, groups, eps, x, chanSumsWasm)
-	for p := 0; p < hw; p++ {
-		xr, yr := x[p*c:(p+1)*c], y[p*c:(p+1)*c]
-		for ch := 0; ch < c; ch += 4 {
-			v := archsimd.LoadFloat32x4(xr[ch : ch+4]).Sub(archsimd.LoadFloat32x4(m[ch : ch+4]))
-			v = v.Mul(archsimd.LoadFloat32x4(r[ch : ch+4])).Mul(archsimd.LoadFloat32x4(gamma[ch : ch+4]))
-			v.Add(archsimd.LoadFloat32x4(beta[ch : ch+4])).Store(yr[ch : ch+4])
-		}
+	gnWasm(hw, c, groups, eps, x, gamma, beta, y, 0)
+}
+
+// groupNormSiLUWasm is groupNormWasm with SiLU applied in the same pass.
+func groupNormSiLUWasm(hw, c, groups int, eps float32, x, gamma, beta, y []float32) {
+	if c%4 != 0 {
+		groupNormSiLURef(hw, c, groups, eps, x, gamma, beta, y)
+		return
 	}
+	gnWasm(hw, c, groups, eps, x, gamma, beta, y, 1)
+}
+
+// gnVec (groupnorm_f32_wasm.s) normalizes hw pixels of 4*c4 channels with
+// the per-four-channel vectors prm (mean, rstd, gamma, beta), then applies
+// SiLU when silu is not 0.
+//
+//go:noescape
+func gnVec(hw, c4 int, x, y *float32, prm *float32, c *[12]float32, silu int)
+
+func gnWasm(hw, c, groups int, eps float32, x, gamma, beta, y []float32, silu int) {
+	m, r := groupStats(hw, c, groups, eps, x, chanSumsWasm)
+	prm := make([]float32, 4*c)
+	for ch := 0; ch < c; ch += 4 {
+		copy(prm[4*ch:], m[ch:ch+4])
+		copy(prm[4*ch+4:], r[ch:ch+4])
+		copy(prm[4*ch+8:], gamma[ch:ch+4])
+		copy(prm[4*ch+12:], beta[ch:ch+4])
+	}
+	_, _ = x[hw*c-1], y[hw*c-1]
+	gnVec(hw, c/4, &x[0], &y[0], &prm[0], &siluConsts, silu)
 }
 
 // chanSumsWasm is chanSumsRef with four channels in the lanes of a vector:

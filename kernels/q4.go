@@ -14,9 +14,10 @@ const (
 // with KP = K rounded up to Q4BlockK, two weights a byte.
 type Q4Matrix struct {
 	N, K   int
-	Data   []uint8   // N * KP/2
-	Scale  []float32 // per output channel
-	ColSum []int32   // per output channel: sum of its weights
+	Data   []uint8    // N * KP/2
+	Scale  []float32  // per output channel
+	ColSum []int32    // per output channel: sum of its weights
+	panels *I16Panels // set by Prepare where the panel GEMM is built
 }
 
 // KP is K padded to whole blocks.
@@ -90,6 +91,10 @@ func GemmW4(m int, a []int8, w *Q4Matrix, e *Epilogue, acc []int32, outF []float
 	}
 	if err := needLen(op, "W", len(w.Data), w.N*w.KP()/2); err != nil {
 		return err
+	}
+	if w.panels != nil && m >= panelMinM {
+		gemmPanels(m, a, w.panels, e, w.Scale, w.ColSum, acc, outF, outQ)
+		return nil
 	}
 	gemmW4Fast(m, w.N, w.K, a, w.Data, acc)
 	e.apply(m, w.N, acc, w.Scale, w.ColSum, outF, outQ)

@@ -10,9 +10,10 @@ const Q8Max = 127
 // WT[N,K]: row n holds the K weights of output channel n.
 type Q8Matrix struct {
 	N, K   int
-	Data   []int8    // N*K, each in [-Q8Max, Q8Max]
-	Scale  []float32 // per output channel: real weight = Data * Scale[n]
-	ColSum []int32   // per output channel: sum over k of Data[n,k]
+	Data   []int8     // N*K, each in [-Q8Max, Q8Max]
+	Scale  []float32  // per output channel: real weight = Data * Scale[n]
+	ColSum []int32    // per output channel: sum over k of Data[n,k]
+	panels *I16Panels // set by Prepare where the panel GEMM is built
 }
 
 // NewQ8Matrix checks data and scale against n x k and precomputes ColSum.

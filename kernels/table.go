@@ -22,6 +22,8 @@ type Op struct {
 	Gen func(r *rand.Rand, d []int) Case
 	// Random draws dims for a random case.
 	Random func(r *rand.Rand) []int
+	// Shapes, when set, replaces the sweep around the tile.
+	Shapes [][]int
 }
 
 // Case is one kernel invocation with its inputs and output buffers
@@ -58,6 +60,12 @@ var Table = []Op{
 	{Name: "gemm_w4", Dims: []string{"M", "N", "K"}, Tile: []int{2, 2, 32},
 		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
 		Ops:   gemmOps, Gen: genGemmW4, Random: randGemm},
+	{Name: "gemm_i8p", Dims: []string{"M", "N", "K"}, Tile: []int{4, PanelN, PanelK},
+		Bench: [][]int{{784, 64, 288}, {196, 64, 576}, {49, 128, 1152}},
+		Ops:   gemmOps, Gen: genGemmI8P, Random: randGemm},
+	{Name: "gemm_w4p", Dims: []string{"M", "N", "K"}, Tile: []int{4, PanelN, PanelK},
+		Bench: [][]int{{784, 64, 288}},
+		Ops:   gemmOps, Gen: genGemmW4P, Random: randGemm},
 	{Name: "gemm_b1", Dims: []string{"M", "N", "K"}, Tile: []int{2, 2, 128},
 		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
 		Ops:   gemmOps, Gen: genGemmB1, Random: randGemm},
@@ -70,6 +78,11 @@ var Table = []Op{
 	{Name: "conv_i8", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
 		Bench: [][]int{{28, 28, 32, 32, 3, 1}, {14, 14, 64, 64, 3, 1}},
 		Ops:   convOps, Gen: genConvI8, Random: randConv},
+	{Name: "conv_i8p", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
+		Bench: [][]int{{28, 28, 32, 32, 3, 1}, {14, 14, 64, 64, 3, 1}, {7, 7, 128, 128, 3, 1}},
+		Ops:   convOps, Gen: genConvI8P, Shapes: convPanelSweep, Random: func(r *rand.Rand) []int {
+			return []int{1 + r.IntN(10), 1 + r.IntN(10), 4 * (1 + r.IntN(8)), 1 + r.IntN(20), 3, 1}
+		}},
 	{Name: "conv_b1", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
 		Bench: [][]int{{28, 28, 32, 64, 3, 2}, {14, 14, 64, 64, 3, 1}},
 		Ops:   convOps, Gen: genConvB1, Random: randConv},
@@ -83,6 +96,10 @@ var Table = []Op{
 		Bench: [][]int{{784, 8, 4}, {196, 8, 8}},
 		Ops:   func(d []int) float64 { return 6 * float64(d[0]*d[1]*d[2]) },
 		Gen:   genGroupNorm, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(50), 1 + r.IntN(8), 1 + r.IntN(17)} }},
+	{Name: "groupnorm_silu_f32", Dims: []string{"HW", "Groups", "PerGroup"}, Tile: []int{1, 1, 4}, Tol: TolGroupNorm,
+		Bench: [][]int{{784, 8, 4}, {196, 8, 8}},
+		Ops:   func(d []int) float64 { return 30 * float64(d[0]*d[1]*d[2]) },
+		Gen:   genGroupNormSiLU, Random: func(r *rand.Rand) []int { return []int{1 + r.IntN(50), 1 + r.IntN(8), 1 + r.IntN(17)} }},
 	{Name: "epilogue_i8", Dims: []string{"M", "N"}, Tile: []int{1, 4},
 		Bench: [][]int{{784, 32}, {196, 64}},
 		Ops:   func(d []int) float64 { return 3 * float64(d[0]*d[1]) },
@@ -111,6 +128,9 @@ func Lookup(name string) (*Op, bool) {
 // Sweep lists the shapes around the tile: every combination of 1, t-1, t,
 // t+1 and 2t+1 per dimension (convolutions use a fixed list).
 func (o *Op) Sweep() [][]int {
+	if o.Shapes != nil {
+		return o.Shapes
+	}
 	if o.Tile == nil {
 		return convSweep
 	}
@@ -132,6 +152,16 @@ var convSweep = [][]int{
 	{1, 1, 1, 1, 1, 1}, {5, 5, 3, 4, 3, 1}, {7, 6, 5, 3, 3, 2}, {4, 4, 8, 2, 1, 1},
 	{28, 28, 1, 32, 3, 1}, {14, 14, 64, 65, 3, 2}, {7, 7, 129, 3, 3, 1}, {3, 3, 2, 2, 3, 2},
 	{1, 2, 33, 66, 3, 1}, {2, 5, 20, 70, 3, 2},
+}
+
+// convPanelSweep visits the implicit-GEMM conv around its 4x8 tile: product
+// rows H*(W+2) around multiples of 4, Cout around 8, Cin whole pairs of
+// pairs; the last three shapes take the panel GEMM through im2col.
+var convPanelSweep = [][]int{
+	{2, 2, 4, 8, 3, 1}, {3, 3, 4, 7, 3, 1}, {3, 5, 8, 9, 3, 1}, {4, 4, 4, 17, 3, 1},
+	{7, 7, 32, 16, 3, 1}, {14, 14, 64, 64, 3, 1}, {5, 6, 12, 1, 3, 1}, {1, 9, 8, 8, 3, 1},
+	{9, 1, 4, 3, 3, 1}, {28, 28, 32, 32, 3, 1},
+	{5, 5, 3, 4, 3, 1}, {7, 6, 8, 3, 3, 2}, {4, 4, 8, 2, 1, 1},
 }
 
 func uniq(v []int) []int {
@@ -247,6 +277,38 @@ func genGemmW4(r *rand.Rand, d []int) Case {
 	}, Out: func() []float64 { return i32s(acc) }}
 }
 
+// genGemmI8P is gemm_i8 on prepared int16 panels (the panel GEMM with
+// its widening and edge handling) against the int8 reference.
+func genGemmI8P(r *rand.Rand, d []int) Case {
+	m, n, k := d[0], d[1], d[2]
+	a, w := randI8(r, m*k, -128, 127), randI8(r, n*k, -127, 127)
+	p := newI16Panels(n, k, w)
+	acc := make([]int32, m*n)
+	return Case{Run: func(fast bool) {
+		if fast {
+			gemmPanelsInto(new(panelBufs), m, a, p, nil, acc)
+		} else {
+			gemmI8Ref(m, n, k, a, w, acc)
+		}
+	}, Out: func() []float64 { return i32s(acc) }}
+}
+
+// genGemmW4P is genGemmI8P for 4-bit weights, widened from their packing.
+func genGemmW4P(r *rand.Rand, d []int) Case {
+	m, n, k := d[0], d[1], d[2]
+	a := randI8(r, m*k, -128, 127)
+	q, _ := PackQ4(n, k, randI8(r, n*k, -7, 7), make([]float32, n))
+	p := newI16Panels(n, k, q.Unpack())
+	acc := make([]int32, m*n)
+	return Case{Run: func(fast bool) {
+		if fast {
+			gemmPanelsInto(new(panelBufs), m, a, p, nil, acc)
+		} else {
+			gemmW4Ref(m, n, k, a, q.Data, acc)
+		}
+	}, Out: func() []float64 { return i32s(acc) }}
+}
+
 func genGemmB1(r *rand.Rand, d []int) Case {
 	m, n, k := d[0], d[1], d[2]
 	a, w := randWords(r, m, k), randWords(r, n, k)
@@ -325,6 +387,32 @@ func genConvI8(r *rand.Rand, d []int) Case {
 			}
 		})
 	}, Out: func() []float64 { return i8s(out) }}
+}
+
+// genConvI8P is genConvI8 with the weights prepared as int16 panels, so
+// ConvI8 runs its implicit GEMM (or im2col and the panel GEMM).
+func genConvI8P(r *rand.Rand, d []int) Case {
+	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
+	x := randI8(r, s.H*s.W*s.Cin, -128, 127)
+	scale := make([]float32, s.Cout)
+	for i := range scale {
+		scale[i] = float32(0.001 + 0.01*r.Float64())
+	}
+	w, _ := NewQ8Matrix(s.Cout, s.K(), randI8(r, s.Cout*s.K(), -127, 127), scale)
+	p := newI16Panels(w.N, w.K, w.Data)
+	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1), OutScale: 0.1, OutZero: 3}
+	out := make([]float32, s.M()*s.Cout)
+	return Case{Run: func(fast bool) {
+		w.panels = nil
+		if fast {
+			w.panels = p
+		}
+		withRef(fast, func() {
+			if err := ConvI8(s, x, w, e, nil, nil, out, nil); err != nil {
+				panic(err)
+			}
+		})
+	}, Out: func() []float64 { return f32s(out) }}
 }
 
 func genConvB1(r *rand.Rand, d []int) Case {
@@ -427,6 +515,20 @@ func genGroupNorm(r *rand.Rand, d []int) Case {
 			groupNormFast(hw, c, g, 1e-5, x, gamma, beta, y)
 		} else {
 			groupNormRef(hw, c, g, 1e-5, x, gamma, beta, y)
+		}
+	}, Out: func() []float64 { return f32s(y) }}
+}
+
+func genGroupNormSiLU(r *rand.Rand, d []int) Case {
+	hw, g, c := d[0], d[1], d[1]*d[2]
+	x := randF32(r, hw*c, 3)
+	gamma, beta := randF32(r, c, 1), randF32(r, c, 1)
+	y := make([]float32, len(x))
+	return Case{Run: func(fast bool) {
+		if fast {
+			groupNormSiLUFast(hw, c, g, 1e-5, x, gamma, beta, y)
+		} else {
+			groupNormSiLURef(hw, c, g, 1e-5, x, gamma, beta, y)
 		}
 	}, Out: func() []float64 { return f32s(y) }}
 }

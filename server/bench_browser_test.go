@@ -117,17 +117,22 @@ func BenchmarkBrowser(b *testing.B) {
 			b.ReportMetric(us, "us/image-bnet-"+strings.Fields(c.name)[1])
 		}
 		fmt.Println("\n| kernel in Chromium (worker) | shape | GOPS |\n|---|---|---|")
-		for _, name := range []string{"gemm_i8", "gemm_w4", "gemm_b1", "gemm_f32"} {
+		// the old kernels beside their replacements (gemm_i8 / gemm_i8p,
+		// conv_i8 / conv_i8p), every benchmark shape
+		for _, name := range []string{"gemm_i8", "gemm_i8p", "gemm_w4", "gemm_w4p", "conv_i8", "conv_i8p", "gemm_b1", "gemm_f32", "silu_f32", "groupnorm_f32"} {
 			op, _ := kernels.Lookup(name)
-			dims := op.Bench[0]
-			r, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](
-				fmt.Sprintf(`window.qdiff.bench(%q, %v, 20)`, name, jsInts(dims)), chromedp.EvalAwaitPromise))
-			if err != nil {
-				b.Fatal(err)
+			for bi, dims := range op.Bench {
+				r, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](
+					fmt.Sprintf(`window.qdiff.bench(%q, %v, 20)`, name, jsInts(dims)), chromedp.EvalAwaitPromise))
+				if err != nil {
+					b.Fatal(err)
+				}
+				gops := r["ops"] / (r["ms"] / 1000) / 1e9
+				fmt.Printf("| %s | %v | %.2f |\n", name, dims, gops)
+				if bi == 0 {
+					b.ReportMetric(gops, "GOPS-"+name)
+				}
 			}
-			gops := r["ops"] / (r["ms"] / 1000) / 1e9
-			fmt.Printf("| %s | %v | %.2f |\n", name, dims, gops)
-			b.ReportMetric(gops, "GOPS-"+name)
 		}
 	}
 }

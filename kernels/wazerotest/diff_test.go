@@ -100,7 +100,7 @@ func TestWasm_Variants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"gemm_i8 wasm", "gemm_w4 wasm", "gemm_b1 wasm", "gemm_f32 wasm", "silu_f32 wasm", "quant_f32 wasm", "conv_b1 wasm", "conv_u8 wasm", "gemm_b1i8 wasm"} {
+	for _, want := range []string{"gemm_i8 wasm", "gemm_w4 wasm", "gemm_b1 wasm", "gemm_f32 wasm", "silu_f32 wasm", "quant_f32 wasm", "conv_b1 wasm", "conv_u8 wasm", "gemm_b1i8 wasm", "gemm_i8p wasm", "groupnorm_silu_f32 wasm"} {
 		found := false
 		for _, v := range vs {
 			found = found || v == want
@@ -128,8 +128,8 @@ func TestWasm_SIMDOpcodes(t *testing.T) {
 		fn      string
 		minSIMD int
 	}{
-		{"gemmI8Panel2", 20}, {"unpackW4Rows", 5}, {"gemmB1Tile2x2", 12},
-		{"gemmF32Micro4x8", 20}, {"siluWasm", 10}, {"quantizeWasm", 5},
+		{"gemmI8Panel2", 20}, {"gemmI16P4x8", 40}, {"widenI8Wasm", 3}, {"unpackW4Rows", 5}, {"gemmB1Tile2x2", 12},
+		{"gemmF32Rows4", 20}, {"siluVec", 30}, {"gnVec", 40}, {"quantizeWasm", 5},
 		{"b1Run9", 30}, {"b1Run5", 20}, {"convU8Sign32", 80}, {"gemmB1I8Row", 60},
 	} {
 		body, ok := bodies[pkg+c.fn]

@@ -239,6 +239,7 @@ func Decode(b []byte) (*Net, error) {
 			if err != nil {
 				return nil, fmt.Errorf("engine: %s: %w", c.Name, err)
 			}
+			q4.Prepare()
 			c.Q4 = q4
 		} else {
 			t, err := f.Want(c.Name+".q8", []int{c.Cout, c.K()}, "I8")
@@ -252,6 +253,7 @@ func Decode(b []byte) (*Net, error) {
 			if c.Q8, err = kernels.NewQ8Matrix(c.Cout, c.K(), wt, sc); err != nil {
 				return nil, fmt.Errorf("engine: %s: %w", c.Name, err)
 			}
+			c.Q8.Prepare()
 		}
 		act, err := floats(c.Name+".act", 2)
 		if err != nil {

@@ -131,21 +131,18 @@ func (c *Conv) apply(n *Net, x []float32, h, w int) ([]float32, int, int, error)
 			return nil, 0, 0, fmt.Errorf("%s: %w", c.Name, err)
 		}
 		t0 = n.charge(OpQuant, t0)
-		a := sc.xq
 		if !direct {
 			sc.colQ = grow(sc.colQ, s.M()*s.K())
-			if err := kernels.Im2colI8(s, sc.xq, int8(c.In.Zero), sc.colQ); err != nil {
-				return nil, 0, 0, fmt.Errorf("%s: %w", c.Name, err)
-			}
-			a = sc.colQ
-			t0 = n.charge(OpIm2col, t0)
 		}
 		sc.acc = grow(sc.acc, s.M()*c.Cout)
+		// ConvI8/ConvW4 read 3x3 stride-1 convs straight from the image
+		// (prepared weights, wasm) and run im2col for the others, so the
+		// profile charges both to the conv
 		e := &kernels.Epilogue{AScale: c.In.Scale, AZero: c.In.Zero, Bias: c.Bias}
 		if n.Prec == W4A8 && c.Q4 != nil {
-			err = kernels.GemmW4(s.M(), a, c.Q4, e, sc.acc, out, nil)
+			err = kernels.ConvW4(s, sc.xq, c.Q4, e, sc.colQ, sc.acc, out, nil)
 		} else {
-			err = kernels.GemmI8(s.M(), a, c.Q8, e, sc.acc, out, nil)
+			err = kernels.ConvI8(s, sc.xq, c.Q8, e, sc.colQ, sc.acc, out, nil)
 		}
 	}
 	if err != nil {
@@ -165,6 +162,18 @@ func (g *GN) apply(n *Net, x []float32, hw int) ([]float32, error) {
 	t0 := n.mark()
 	y := n.buf(len(x))
 	if err := kernels.GroupNormNHWC(hw, len(g.Gamma), g.Groups, 1e-5, x, g.Gamma, g.Beta, y); err != nil {
+		return nil, err
+	}
+	n.charge(OpGN, t0)
+	return y, nil
+}
+
+// applySiLU is silu(g.apply(x)) in one kernel pass (the same bits); the
+// profile charges it to group norm.
+func (g *GN) applySiLU(n *Net, x []float32, hw int) ([]float32, error) {
+	t0 := n.mark()
+	y := n.buf(len(x))
+	if err := kernels.GroupNormSiLU(hw, len(g.Gamma), g.Groups, 1e-5, x, g.Gamma, g.Beta, y); err != nil {
 		return nil, err
 	}
 	n.charge(OpGN, t0)

@@ -150,10 +150,10 @@ func (n *Net) Forward(x []float32, t float64, label int) ([]float32, error) {
 	if h, err = n.U0.apply(n, h, se, hh, ww); err != nil {
 		return nil, err
 	}
-	if h, err = n.NOut.apply(n, h, hh*ww); err != nil {
+	if h, err = n.NOut.applySiLU(n, h, hh*ww); err != nil {
 		return nil, err
 	}
-	out, _, _, err := n.Out.apply(n, n.silu(h), hh, ww)
+	out, _, _, err := n.Out.apply(n, h, hh, ww)
 	if err != nil {
 		return nil, err
 	}
@@ -174,11 +174,11 @@ func (n *Net) upConcat(h, skip []float32, hh, ww, ch, cs int) ([]float32, int, i
 
 func (r *Res) apply(n *Net, x, se []float32, hh, ww int) ([]float32, error) {
 	hw := hh * ww
-	g, err := r.N1.apply(n, x, hw)
+	g, err := r.N1.applySiLU(n, x, hw)
 	if err != nil {
 		return nil, err
 	}
-	h, _, _, err := r.C1.apply(n, n.silu(g), hh, ww)
+	h, _, _, err := r.C1.apply(n, g, hh, ww)
 	if err != nil {
 		return nil, err
 	}
@@ -189,10 +189,10 @@ func (r *Res) apply(n *Net, x, se []float32, hh, ww int) ([]float32, error) {
 	for p := 0; p < hw; p++ {
 		kernels.Add(h[p*r.C1.Cout:(p+1)*r.C1.Cout], e, h[p*r.C1.Cout:(p+1)*r.C1.Cout])
 	}
-	if g, err = r.N2.apply(n, h, hw); err != nil {
+	if g, err = r.N2.applySiLU(n, h, hw); err != nil {
 		return nil, err
 	}
-	if h, _, _, err = r.C2.apply(n, n.silu(g), hh, ww); err != nil {
+	if h, _, _, err = r.C2.apply(n, g, hh, ww); err != nil {
 		return nil, err
 	}
 	skip := x

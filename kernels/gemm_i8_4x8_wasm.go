@@ -1,0 +1,66 @@
+//go:build goexperiment.simd && wasm
+
+package kernels
+
+import "unsafe"
+
+func init() {
+	panelsOn = true
+	gemmI16PFast = gemmI16PWasm
+	widenI8Fast = widenI8Wasm
+	addVariant("gemm_i8p", "wasm")
+}
+
+// gemmI16P4x8 (gemm_i8_4x8_wasm.s) writes the 4 x 8*npan block of acc
+// (rows ldc bytes apart) from 4 int16 rows of A (lda bytes apart, their K
+// values in ntaps runs of 4*kq starting taps[t] bytes into each row) and
+// npan panels at pw: int32 sums, or, when ep is not nil, the float32 bits
+// of the epilogue ep (see panelsEpilogue) applied to them.
+//
+//go:noescape
+func gemmI16P4x8(kq int, a *int16, lda int, taps *int64, ntaps int, pw *int16, npan int, acc *int32, ldc int, ep *float32)
+
+// gemmI16PWasm is gemmI16PGo through the assembly tile, one call per
+// four rows (all panels, all taps).
+func gemmI16PWasm(m4 int, a []int16, lda int, taps []int, kq int, p *I16Panels, ep []float32, acc []int32, ldc int) {
+	np, run := p.Panels(), kq*PanelK
+	var tb [9]int64
+	last := 0
+	for i, t := range taps[:min(len(taps), len(tb))] {
+		tb[i] = 2 * int64(t)
+		last = max(last, t)
+	}
+	if len(taps) > len(tb) || run*len(taps) != p.KP {
+		gemmI16PGo(m4, a, lda, taps, kq, p, ep, acc, ldc)
+		return
+	}
+	_, _, _ = a[(m4-1)*lda+last+run-1], p.Data[np*p.KP*PanelN-1], acc[(m4-1)*ldc+np*PanelN-1]
+	var pe *float32
+	if ep != nil {
+		_ = ep[np*3*PanelN-1]
+		pe = &ep[0]
+	}
+	for i := 0; i < m4; i += 4 {
+		gemmI16P4x8(kq, &a[i*lda], 2*lda, &tb[0], len(taps), &p.Data[0], np, &acc[i*ldc], 4*ldc, pe)
+	}
+}
+
+// widenI8Wasm is widenI8Go sixteen values at a time.
+func widenI8Wasm(m, k, kp int, a []int8, a16 []int16) {
+	for i := 0; i < m; i++ {
+		row, dst := a[i*k:(i+1)*k], a16[i*kp:(i+1)*kp]
+		j := 0
+		if k >= 16 {
+			pa, pd := unsafe.Pointer(&row[0]), unsafe.Pointer(&dst[0])
+			for ; j+16 <= k; j += 16 {
+				v := ld16(pa, j)
+				v.ExtendLo8ToInt16().StoreArray((*[8]int16)(unsafe.Add(pd, 2*j)))
+				v.ExtendHi8ToInt16().StoreArray((*[8]int16)(unsafe.Add(pd, 2*j+16)))
+			}
+		}
+		for ; j < k; j++ {
+			dst[j] = int16(row[j])
+		}
+		clear(dst[k:])
+	}
+}
