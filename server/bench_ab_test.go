@@ -22,11 +22,11 @@ import (
 // the site in one headless Chromium, alternating them step by step so
 // that the load of a shared machine falls on both: per round and
 // precision, ms per guided DDIM step (one worker, as BenchmarkBrowser
-// measures it) of the other build (A) and of this checkout (B), B/A, and
-// the median of the rounds, and the fastest round of each. A is a site folder built from the other
-// commit (`go run ./cmd/qdiff site -o DIR` there), named by QDIFF_AB_DIR;
-// QDIFF_AB_ROUNDS sets the rounds (default 5). Skipped without
-// QDIFF_AB_DIR.
+// measures it) of the other build (A) and of this checkout (B), B/A, the
+// median of the rounds and the fastest round of each. A is a site folder
+// built from the other commit (`go run ./cmd/qdiff site -o DIR` there),
+// named by QDIFF_AB_DIR; QDIFF_AB_ROUNDS sets the rounds (default 5).
+// Skipped without QDIFF_AB_DIR.
 func BenchmarkBrowserAB(b *testing.B) {
 	dirA := os.Getenv("QDIFF_AB_DIR")
 	if dirA == "" {
