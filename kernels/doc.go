@@ -50,6 +50,20 @@
 // Training (package models/nn) uses NCHW with conv weights [Cout, Cin, KH, KW];
 // the export to the inference layout permutes them.
 //
+// Prepared int8 and 4-bit weights (Q8Matrix.Prepare, Q4Matrix.Prepare,
+// where the build has the panel GEMM: wasm) are also held as I16Panels:
+// widened to int16, eight output channels a panel, each pair of k stored
+// channel by channel, K padded to a multiple of 4. The panel GEMM
+// (gemm_i8_4x8_wasm.s) broadcasts a pair of int16 activations to all
+// lanes and multiplies it with a panel vector through i32x4.dot_i16x8_s,
+// so four channel sums form in the lanes with no widening and no
+// horizontal sum in its loop; a 4x8 tile of i32x4 accumulators. A 3x3
+// stride-1 conv on panels is an implicit GEMM (conv_i8_4x8_go.go): it
+// reads the nine taps of each output pixel from one zero-point-padded
+// int16 copy of the image, with no im2col matrix, and the float epilogue
+// runs in the tile's stores. 4-bit weights widen to the same panels, so
+// W4A8 runs the W8A8 kernel on the same integers.
+//
 // # Quantization
 //
 // int8 weights are symmetric per output channel in [-127, 127] (never -128)
@@ -61,8 +75,10 @@
 //	y    = float32(acc') * Scale[n] + Bias[n]  (float32, Scale[n] = sA*sW[n])
 //	q    = clamp(RoundToEven(y * InvOut) + ZOut, -128, 127)   (8-bit out)
 //
-// and every variant calls the same Go epilogue, so integer and 8-bit results
-// are bit-exact between the reference, wazero and the browser.
+// and every variant computes it with the same float32 operations in the
+// same order (the Go epilogue, its SIMD twin, or the panel GEMM's stores;
+// no fused multiply-add), so integer, 8-bit and float results are
+// bit-exact between the reference, wazero and the browser.
 //
 // 4-bit weights (Q4Matrix) are symmetric per output channel in [-7, 7],
 // packed two per byte in blocks of Q4BlockK = 32 weights along K: byte i of

@@ -76,10 +76,10 @@ var Table = []Op{
 		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
 		Ops:   gemmOps, Gen: genGemmF32, Random: randGemm},
 	{Name: "conv_i8", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
-		Bench: [][]int{{28, 28, 32, 32, 3, 1}, {14, 14, 64, 64, 3, 1}},
+		Bench: unetConvs,
 		Ops:   convOps, Gen: genConvI8, Random: randConv},
 	{Name: "conv_i8p", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
-		Bench: [][]int{{28, 28, 32, 32, 3, 1}, {14, 14, 64, 64, 3, 1}, {7, 7, 128, 128, 3, 1}},
+		Bench: unetConvs,
 		Ops:   convOps, Gen: genConvI8P, Shapes: convPanelSweep, Random: func(r *rand.Rand) []int {
 			return []int{1 + r.IntN(10), 1 + r.IntN(10), 4 * (1 + r.IntN(8)), 1 + r.IntN(20), 3, 1}
 		}},
@@ -152,6 +152,27 @@ var convSweep = [][]int{
 	{1, 1, 1, 1, 1, 1}, {5, 5, 3, 4, 3, 1}, {7, 6, 5, 3, 3, 2}, {4, 4, 8, 2, 1, 1},
 	{28, 28, 1, 32, 3, 1}, {14, 14, 64, 65, 3, 2}, {7, 7, 129, 3, 3, 1}, {3, 3, 2, 2, 3, 2},
 	{1, 2, 33, 66, 3, 1}, {2, 5, 20, 70, 3, 2},
+}
+
+// unetConvs are the distinct conv shapes of the U-Net (layers in the
+// comments), the benchmark shapes of conv_i8 and conv_i8p.
+var unetConvs = [][]int{
+	{28, 28, 1, 32, 3, 1},   // in
+	{28, 28, 32, 32, 3, 1},  // down0.conv1, down0.conv2, up0.conv2
+	{28, 28, 32, 32, 3, 2},  // down0.ds
+	{14, 14, 32, 64, 3, 1},  // down1.conv1
+	{14, 14, 64, 64, 3, 1},  // down1.conv2, up1.conv2
+	{14, 14, 32, 64, 1, 1},  // down1.skip
+	{14, 14, 64, 64, 3, 2},  // down1.ds
+	{7, 7, 64, 128, 3, 1},   // mid1.conv1
+	{7, 7, 128, 128, 3, 1},  // mid1.conv2, mid2.conv1, mid2.conv2
+	{7, 7, 64, 128, 1, 1},   // mid1.skip
+	{7, 7, 128, 384, 1, 1},  // mid.attn.qkv
+	{14, 14, 192, 64, 3, 1}, // up1.conv1
+	{14, 14, 192, 64, 1, 1}, // up1.skip
+	{28, 28, 96, 32, 3, 1},  // up0.conv1
+	{28, 28, 96, 32, 1, 1},  // up0.skip
+	{28, 28, 32, 1, 3, 1},   // out
 }
 
 // convPanelSweep visits the implicit-GEMM conv around its 4x8 tile: product
@@ -377,16 +398,16 @@ func genConvI8(r *rand.Rand, d []int) Case {
 		scale[i] = float32(0.001 + 0.01*r.Float64())
 	}
 	w, _ := NewQ8Matrix(s.Cout, s.K(), randI8(r, s.Cout*s.K(), -127, 127), scale)
-	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1), OutScale: 0.1, OutZero: 3}
-	out := make([]int8, s.M()*s.Cout)
+	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1)}
+	out := make([]float32, s.M()*s.Cout) // float with a bias, as the engine's layers (GemmI8's tests cover 8-bit outputs)
 	col, acc := make([]int8, s.M()*s.K()), make([]int32, s.M()*s.Cout)
 	return Case{Run: func(fast bool) {
 		withRef(fast, func() {
-			if err := ConvI8(s, x, w, e, col, acc, nil, out); err != nil {
+			if err := ConvI8(s, x, w, e, col, acc, out, nil); err != nil {
 				panic(err)
 			}
 		})
-	}, Out: func() []float64 { return i8s(out) }}
+	}, Out: func() []float64 { return f32s(out) }}
 }
 
 // genConvI8P is genConvI8 with the weights prepared as int16 panels, so
@@ -400,15 +421,16 @@ func genConvI8P(r *rand.Rand, d []int) Case {
 	}
 	w, _ := NewQ8Matrix(s.Cout, s.K(), randI8(r, s.Cout*s.K(), -127, 127), scale)
 	p := newI16Panels(w.N, w.K, w.Data)
-	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1), OutScale: 0.1, OutZero: 3}
+	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1)}
 	out := make([]float32, s.M()*s.Cout)
+	col, acc := make([]int8, s.M()*s.K()), make([]int32, s.M()*s.Cout)
 	return Case{Run: func(fast bool) {
 		w.panels = nil
 		if fast {
 			w.panels = p
 		}
 		withRef(fast, func() {
-			if err := ConvI8(s, x, w, e, nil, nil, out, nil); err != nil {
+			if err := ConvI8(s, x, w, e, col, acc, out, nil); err != nil {
 				panic(err)
 			}
 		})
