@@ -6,7 +6,7 @@ TEMPL_VERSION := v0.3.1118
 # npm tools: axe-core for the Chromium accessibility tests, Lighthouse for
 # `make lighthouse` (a report, not a test)
 AXE_VERSION := 4.10.3
-LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE_VERSION := 13.5.0
 export GOTOOLCHAIN := $(GO_VERSION)
 # archsimd needs the simd experiment; every build here sets it.
 export GOEXPERIMENT := simd

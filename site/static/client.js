@@ -134,10 +134,11 @@ self.qdiffClient = self.qdiffClient || (() => {
     c.compiled = () => {
       if (!c.module) {
         c.module = (async () => {
-          // compiled while it streams in, as compileStreaming(fetch(...)) would
+          // compiled while it streams in, as compileStreaming(fetch(...))
+          // would, in a worker of its own (off the page's main thread)
           const body = await open(abs(manifest.wasm), manifest.wasm, 'program (wasm)', manifest.wasmBytes || 0);
           try {
-            return await WebAssembly.compileStreaming(new Response(body, { headers: { 'Content-Type': 'application/wasm' } }));
+            return await compileInWorker(body);
           } catch (e) {
             throw body.failure || new Error(`the wasm program did not compile: ${e.message}`);
           }
@@ -147,12 +148,29 @@ self.qdiffClient = self.qdiffClient || (() => {
       return c.module;
     };
 
+    // a worker script must be same-origin: from another origin, a blob
+    // worker imports ours (classic importScripts may cross origins)
+    const newWorker = () => (crossOrigin
+      ? new Worker(URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(abs(manifest.worker))});`], { type: 'text/javascript' })))
+      : new Worker(abs(manifest.worker)));
+
+    // compileInWorker hands the wasm stream to a short-lived worker that
+    // compiles it and posts the module back; where streams cannot be
+    // transferred, the page compiles it itself
+    function compileInWorker(body) {
+      let w;
+      try { w = newWorker(); } catch (_) { w = null; }
+      return new Promise((resolve, reject) => {
+        const here = () => WebAssembly.compileStreaming(new Response(body, { headers: { 'Content-Type': 'application/wasm' } })).then(resolve, reject);
+        if (!w) { here(); return; }
+        w.onmessage = (e) => { w.terminate(); (e.data.type === 'compiled' ? resolve(e.data.module) : reject(new Error(e.data.error))); };
+        w.onerror = (e) => { w.terminate(); reject(new Error(e.message || 'the compiling worker failed')); };
+        try { w.postMessage({ type: 'compile', body }, [body]); } catch (_) { w.terminate(); here(); }
+      });
+    }
+
     c.startWorker = () => {
-      // a worker script must be same-origin: from another origin, a blob
-      // worker imports ours (classic importScripts may cross origins)
-      const w = crossOrigin
-        ? new Worker(URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(abs(manifest.worker))});`], { type: 'text/javascript' })))
-        : new Worker(abs(manifest.worker));
+      const w = newWorker();
       const x = { w, loaded: new Set(), chain: Promise.resolve() };
       x.ready = new Promise((resolve, reject) => {
         w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.error)));
