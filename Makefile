@@ -3,14 +3,20 @@
 # Pinned tool versions (wazero, safejs, chromedp are pinned in go.mod).
 GO_VERSION := go1.27.3
 TEMPL_VERSION := v0.3.1118
+# npm tools: axe-core for the Chromium accessibility tests, Lighthouse for
+# `make lighthouse` (a report, not a test)
+AXE_VERSION := 4.10.3
+LIGHTHOUSE_VERSION := 13.5.0
 export GOTOOLCHAIN := $(GO_VERSION)
 # archsimd needs the simd experiment; every build here sets it.
 export GOEXPERIMENT := simd
 
 BUILD := $(CURDIR)/build
 export QDIFF_BUILD := $(BUILD)
+AXE_STAMP := $(BUILD)/npm/axe/.axe-core-$(AXE_VERSION)
+LIGHTHOUSE_STAMP := $(BUILD)/npm/lighthouse/.lighthouse-$(LIGHTHOUSE_VERSION)
 
-.PHONY: help qdiff loadtest demo site docs-images evaluate screenshots bench-browser profile test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
+.PHONY: help qdiff loadtest demo site example axe lighthouse docs-images evaluate screenshots bench-browser profile test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -31,6 +37,24 @@ demo: site ## build everything from the committed weights and serve http://local
 site: ## build the static site (pages, wasm, weights) into dist/
 	rm -rf dist
 	go run ./cmd/qdiff site -o dist
+
+example: ## the page's example grid (its default settings) with `qdiff generate` into site/static/example.png
+	go run ./cmd/qdiff generate -model models/zoo/unet.w8a8.safetensors -n 8 -steps 20 -guidance 3 -seed 1 -o site/static/example.png
+
+axe: $(AXE_STAMP) ## install axe-core $(AXE_VERSION) from npm into build/npm/axe (the accessibility tests load it from there)
+
+$(AXE_STAMP):
+	rm -rf $(BUILD)/npm/axe && mkdir -p $(BUILD)/npm/axe
+	npm install --prefix $(BUILD)/npm/axe --no-audit --no-fund --no-save axe-core@$(AXE_VERSION)
+	touch $@
+
+$(LIGHTHOUSE_STAMP):
+	rm -rf $(BUILD)/npm/lighthouse && mkdir -p $(BUILD)/npm/lighthouse
+	npm install --prefix $(BUILD)/npm/lighthouse --no-audit --no-fund --no-save lighthouse@$(LIGHTHOUSE_VERSION)
+	touch $@
+
+lighthouse: $(LIGHTHOUSE_STAMP) ## Lighthouse scores (desktop, mobile) of / and /docs of dist/ (make site first), served locally, Debian chromium
+	bash .ci/lighthouse $(BUILD)/npm/lighthouse/node_modules/.bin/lighthouse
 
 docs-images: ## preview grids for the docs page with `qdiff generate` (wazero) into docs/previews/
 	mkdir -p docs/previews
@@ -54,7 +78,7 @@ vet: ## go vet, native and wasip1
 	GOOS=wasip1 GOARCH=wasm go vet ./kernels/... ./models/engine/... ./models/bnet/...
 	GOOS=js GOARCH=wasm go vet ./wasm
 
-test-native: ## native unit tests, gradient checks, and the native-vs-wazero differential harness
+test-native: axe ## native unit tests, gradient checks, and the native-vs-wazero differential harness
 	go test -count=1 -timeout 30m ./...
 
 test-wasm: $(BUILD)/wazero-run ## the kernels and binary-network suites built GOOS=wasip1 with SIMD, run under wazero

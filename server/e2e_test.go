@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -86,7 +87,8 @@ func e2eBuild(t *testing.T) (string, map[string]*engine.Net) {
 		paths[prec.String()] = p
 	}
 	out := filepath.Join(dir, "dist")
-	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: paths, Classifier: zooClassifier, Dialog: zooDialog}); err != nil {
+	cards, _ := filepath.Glob("../models/zoo/*.CARD.md") // the docs page as it is served (axe checks it)
+	if _, err := site.Build(context.Background(), site.BuildOptions{Out: out, Models: paths, Classifier: zooClassifier, Dialog: zooDialog, Cards: cards}); err != nil {
 		t.Fatal(err)
 	}
 	return out, nets
@@ -244,12 +246,13 @@ func wazeroGenerate(t *testing.T, n *engine.Net, seed uint64, digit, count, step
 	return out
 }
 
-// TestE2E_SideBySide runs the FP32 | W8A8 comparison: both images and
-// their difference appear, and the W8A8 one matches the wazero bytes.
+// TestE2E_SideBySide runs the FP32 | W8A8 comparison with 4 images: both
+// images and their difference appear, the W8A8 one matches the wazero
+// bytes, and every image keeps its 1-bit label.
 func TestE2E_SideBySide(t *testing.T) {
 	srv, nets := e2eSite(t)
 	ctx, consoleErrors := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?precision=w8a8&compare=1&n=2&steps=3&guidance=2&seed=4&digit=5&autostart=1")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?precision=w8a8&compare=1&n=4&steps=3&guidance=2&seed=4&digit=5&autostart=1")); err != nil {
 		t.Fatal(err)
 	}
 	done, err := waitDone(ctx)
@@ -265,12 +268,19 @@ func TestE2E_SideBySide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	heats, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#grid figure .row canvas').length`))
+	heats, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#grid figure .panes canvas').length`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 2 || heats != 6 {
-		t.Fatalf("%d results and %d canvases, want 2 and 6", len(res), heats)
+	if len(res) != 4 || heats != 12 {
+		t.Fatalf("%d results and %d canvases, want 4 and 12", len(res), heats)
+	}
+	labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#grid figure .label')].map((l) => l.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(labels) != 8 || slices.ContainsFunc(labels, func(l string) bool { return !strings.HasPrefix(l, "reads as ") }) {
+		t.Errorf("side by side labels %q, want 8 (FP32 and W8A8 of 4 images)", labels)
 	}
 	want := wazeroGenerate(t, nets["w8a8"], 4, 5, 1, 3, 2)[0]
 	var d float64
@@ -319,7 +329,7 @@ func TestE2E_BadParamsAndCancel(t *testing.T) {
 	if done["canceled"] != true {
 		t.Errorf("done = %v, want canceled", done)
 	}
-	workers, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.qdiff.state.workers.length`))
+	workers, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.qdiff.client.workers.length`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -166,3 +166,26 @@ func TestE2E_StaticFolder(t *testing.T) {
 		t.Errorf("console errors: %v", errs)
 	}
 }
+
+// TestE2E_ElementErrorAfterListener puts the listener after an invalid
+// element (as the docs show it): the element's error event still reaches it.
+func TestE2E_ElementErrorAfterListener(t *testing.T) {
+	srv, _ := e2eSite(t)
+	host := hostPage(t, `<!DOCTYPE html><html><body>
+<script src="`+srv.URL+`/qdiff-element.js"></script>
+<qdiff-generator id="bad" digit="12"></qdiff-generator>
+<script>window.errs = []; document.querySelector('#bad').addEventListener('error', (e) => window.errs.push(e.detail.message));</script>
+</body></html>`)
+	ctx, consoleErrors := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(host.URL)); err != nil {
+		t.Fatal(err)
+	}
+	errs, err := chromedp.Run(ctx, chromedp.Poll[[]string](`window.errs.length > 0 && window.errs`,
+		chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil || len(errs) != 1 || !strings.Contains(errs[0], `digit="12"`) {
+		t.Errorf("listener after the element heard %q (%v)", errs, err)
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}

@@ -74,11 +74,18 @@ func TestScreenshots(t *testing.T) {
 	}
 	shot("screenshot-dialog.png")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/docs"),
-		chromedp.Steps(chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('qdiff-generator')].every((e) => e.result)`,
+		chromedp.Steps(chromedp.Poll[chromedp.Void](elementsDone,
 			chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(2*time.Minute)))); err != nil {
 		t.Fatal(err)
 	}
 	shot("screenshot-docs.png")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/?precision=w8a8&compare=1&n=4&steps=20&seed=1&autostart=1")); err != nil {
+		t.Fatal(err)
+	}
+	if done, err := waitDone(ctx); err != nil || done["ok"] != true {
+		t.Fatalf("side by side: %v %v", done, err)
+	}
+	shot("screenshot-compare.png")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
 		chromedp.Navigate(srv.URL+"/?precision=w8a8&n=4&steps=20&seed=5&autostart=1")); err != nil {
 		t.Fatal(err)

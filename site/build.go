@@ -46,7 +46,7 @@ type BuildOptions struct {
 // Build writes the whole site into opt.Out and returns its manifest.
 func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 	var m Manifest
-	w := writer{out: opt.Out, br: opt.Brotli}
+	w := writer{out: opt.Out, br: opt.Brotli, wire: map[string]int{}}
 	for _, d := range []string{"models", "previews"} {
 		if err := os.MkdirAll(filepath.Join(opt.Out, d), 0o755); err != nil {
 			return m, err
@@ -74,6 +74,7 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 	if m.Wasm, err = w.put("qdiff.wasm", wasmBytes, true); err != nil {
 		return m, err
 	}
+	m.WasmBytes, m.WasmWire = len(wasmBytes), w.wire[m.Wasm]
 	root, err := goOutput(ctx, "env", "GOROOT")
 	if err != nil {
 		return m, err
@@ -83,6 +84,13 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 		return m, fmt.Errorf("site: wasm_exec.js: %w", err)
 	}
 	if m.WasmExec, err = w.put("wasm_exec.js", execJS, true); err != nil {
+		return m, err
+	}
+	clientJS, err := clientScript()
+	if err != nil {
+		return m, err
+	}
+	if m.Client, err = w.put("client.js", clientJS, true); err != nil {
 		return m, err
 	}
 	for _, s := range []struct {
@@ -96,6 +104,9 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 		if *s.dst, err = w.put(s.name, b, true); err != nil {
 			return m, err
 		}
+	}
+	if err := w.example(&m); err != nil {
+		return m, err
 	}
 	for _, prec := range []string{"fp32", "w8a8", "w4a8"} {
 		p, ok := opt.Models[prec]
@@ -149,12 +160,16 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 		}
 		docs.Previews = append(docs.Previews, u)
 	}
-	// stable names for other sites: the element script and the manifest it reads
+	// stable names for other sites: the element script (the shared client,
+	// then the element) and the manifest it reads
 	elem, err := staticFS.ReadFile("static/element.js")
 	if err != nil {
 		return m, err
 	}
-	if err := w.write(ElementScript, elem); err != nil {
+	if err := w.write(ElementScript, append(append(clientJS, '\n'), elem...)); err != nil {
+		return m, err
+	}
+	if err := w.serviceWorker(m); err != nil {
 		return m, err
 	}
 	mj, err := json.MarshalIndent(m.Data(), "", "  ")
@@ -180,10 +195,90 @@ func Build(ctx context.Context, opt BuildOptions) (Manifest, error) {
 	return m, nil
 }
 
+// clientScript is static/client.js with the Params table written in.
+func clientScript() ([]byte, error) {
+	b, err := staticFS.ReadFile("static/client.js")
+	if err != nil {
+		return nil, err
+	}
+	pj, err := paramsJSON()
+	if err != nil {
+		return nil, err
+	}
+	return fill(b, "/*QDIFF_PARAMS*/[]", pj)
+}
+
+// fill replaces the one placeholder in a static file.
+func fill(b []byte, placeholder string, v []byte) ([]byte, error) {
+	if bytes.Count(b, []byte(placeholder)) != 1 {
+		return nil, fmt.Errorf("site: %s is not in the static file once", placeholder)
+	}
+	return bytes.Replace(b, []byte(placeholder), v, 1), nil
+}
+
+// example puts the example grid (static/example.png, `make example`) and
+// the favicon made from it.
+func (w writer) example(m *Manifest) error {
+	grid, err := staticFS.ReadFile("static/example.png")
+	if err != nil {
+		return err
+	}
+	if m.Example, err = w.put("example.png", grid, false); err != nil {
+		return err
+	}
+	ipng, ico, err := icon(grid)
+	if err != nil {
+		return err
+	}
+	if m.Icon, err = w.put("favicon.png", ipng, false); err != nil {
+		return err
+	}
+	return w.write("favicon.ico", ico)
+}
+
+// serviceWorker writes sw.js (a stable name: its scope is the site's
+// folder) with this build's files: the ones it stores when it installs,
+// and every content-hashed one it keeps.
+func (w writer) serviceWorker(m Manifest) error {
+	shell := []string{"./", m.App, m.Client, m.Pad, m.Worker, m.Style, m.WasmExec, m.Icon, m.Example, "manifest.json", ElementScript}
+	keep := []string{m.Wasm, m.Docs}
+	for _, mm := range append(append([]Model{}, m.Models...), deref(m.Classifier, m.Dialog)...) {
+		keep = append(keep, mm.URL)
+	}
+	b, err := staticFS.ReadFile("static/sw.js")
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		placeholder string
+		list        []string
+	}{{"/*QDIFF_SHELL*/[]", shell}, {"/*QDIFF_KEEP*/[]", keep}} {
+		j, err := json.Marshal(f.list)
+		if err != nil {
+			return err
+		}
+		if b, err = fill(b, f.placeholder, j); err != nil {
+			return err
+		}
+	}
+	return w.write("sw.js", b)
+}
+
+func deref(ms ...*Model) []Model {
+	var out []Model
+	for _, m := range ms {
+		if m != nil {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
 // writer puts files into the site folder with compressed variants.
 type writer struct {
-	out string
-	br  int // brotli quality, 0: none
+	out  string
+	br   int            // brotli quality, 0: none
+	wire map[string]int // name -> bytes of its smallest variant (what a compressing server sends)
 }
 
 // put writes b as name with its content hash in the file name
@@ -206,7 +301,7 @@ func (w writer) model(name, kind string, b []byte) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Model{Precision: kind, URL: url, SHA256: hex.EncodeToString(sum[:]), Bytes: len(b)}, nil
+	return &Model{Precision: kind, URL: url, SHA256: hex.EncodeToString(sum[:]), Bytes: len(b), Wire: w.wire[url]}, nil
 }
 
 // write writes name and its .gz (and .br) variants where they are smaller.
@@ -215,6 +310,12 @@ func (w writer) write(name string, b []byte) error {
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		return err
 	}
+	small := func(n int) {
+		if w.wire != nil && (w.wire[name] == 0 || n < w.wire[name]) {
+			w.wire[name] = n
+		}
+	}
+	small(len(b))
 	var z bytes.Buffer
 	gz, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
 	gz.Write(b)
@@ -225,6 +326,7 @@ func (w writer) write(name string, b []byte) error {
 		if err := os.WriteFile(p+".gz", z.Bytes(), 0o644); err != nil {
 			return err
 		}
+		small(z.Len())
 	}
 	if w.br == 0 {
 		return nil
@@ -236,6 +338,7 @@ func (w writer) write(name string, b []byte) error {
 		return err
 	}
 	if br.Len() < min(len(b), z.Len()) {
+		small(br.Len())
 		return os.WriteFile(p+".br", br.Bytes(), 0o644)
 	}
 	return nil

@@ -52,7 +52,13 @@ func renderCards(out string, paths []string) ([]Card, error) {
 		if err := md.Convert(src, &h); err != nil {
 			return nil, fmt.Errorf("site: card %s: %w", p, err)
 		}
-		cards = append(cards, Card{Name: strings.TrimSuffix(filepath.Base(p), ".CARD.md"), HTML: h.String()})
+		cards = append(cards, Card{Name: strings.TrimSuffix(filepath.Base(p), ".CARD.md"), HTML: lazyImages(keyValueTables(h.String()))})
 	}
 	return cards, nil
+}
+
+// lazyImages makes a card's images load when scrolled near: they are far
+// below the docs' live demos, and a cold visit should not pay for them.
+func lazyImages(html string) string {
+	return strings.ReplaceAll(html, "<img src=", `<img loading="lazy" src=`)
 }

@@ -64,11 +64,11 @@ func Embed(m Manifest) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = head("qdiff generator", m.Style).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = head("qdiff generator", "A live qdiff generator: a handwritten digit drawn by a quantized diffusion model in your browser.", m).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<body class=\"embed\"><qdiff-generator from-url></qdiff-generator></body></html>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<body class=\"embed\"><main><h1 class=\"vh\">qdiff generator</h1><qdiff-generator from-url></qdiff-generator></main></body></html>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

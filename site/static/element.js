@@ -1,157 +1,82 @@
 // <qdiff-generator>: a live qdiff generator for any page, loaded by one
-// script tag. Several elements on a page share one worker pool and one
-// weight cache. Attributes: digit (0-9 or "random"), precision (fp32, w8a8,
-// w4a8), steps (1-1000), seed (>= 0), guidance (0-50), size (32-512 px).
-// It starts when scrolled into view and fires CustomEvents "progress"
-// {step, steps}, "done" {digit, pixels, ms, label, confidence} and "error"
-// {message}. Inside an iframe (/embed) it also posts them to the parent.
+// script tag (qdiff-element.js: client.js, then this file). Several
+// elements on a page share one client: one worker pool and one weight
+// cache. Attributes: digit (0-9 or "random"), precision (fp32, w8a8, w4a8),
+// steps, seed, guidance, size (pixels) within site.Params' limits, and
+// start ("visible", the default: when scrolled into view; "click": a
+// button that says the download size first). It fires CustomEvents
+// "progress" {step, steps}, "done" {digit, pixels, ms, label, confidence}
+// and "error" {message}. Inside an iframe (/embed) it also posts them to
+// the parent.
 'use strict';
 (() => {
   if (customElements.get('qdiff-generator')) return;
+  const Q = self.qdiffClient;
   const script = document.currentScript;
   const base = new URL('.', script ? script.src : location.href);
-  const crossOrigin = base.origin !== location.origin;
-  const shared = { manifest: null, module: null, workers: [], idle: [], queue: [], bytes: new Map() };
+  let shared = null; // the client, once manifest.json has come
 
-  function manifest() {
-    if (!shared.manifest) {
-      shared.manifest = fetch(new URL('manifest.json', base)).then((r) => {
+  function client() {
+    if (!shared) {
+      shared = fetch(new URL('manifest.json', base)).then((r) => {
         if (!r.ok) throw new Error(`qdiff manifest: HTTP ${r.status}`);
         return r.json();
-      });
+      }).then((m) => Q.create(m, base.href));
+      shared.catch(() => { shared = null; });
     }
-    return shared.manifest;
+    return shared;
   }
 
-  async function sha256Hex(buf) {
-    const d = await crypto.subtle.digest('SHA-256', buf);
-    return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  }
-
-  // model bytes: Cache API, else the network; always sha256-verified; once per page
-  function modelBytes(m) {
-    if (!shared.bytes.has(m.url)) {
-      shared.bytes.set(m.url, (async () => {
-        const url = new URL(m.url, base).href;
-        let cache = null;
-        try { cache = await caches.open('qdiff-weights-v1'); } catch (_) { /* no Cache API */ }
-        const hit = cache && await cache.match(url);
-        let buf = hit ? await hit.arrayBuffer() : null;
-        if (!buf || await sha256Hex(buf) !== m.sha256) {
-          const r = await fetch(url);
-          if (!r.ok) throw new Error(`weights: HTTP ${r.status}`);
-          buf = await r.arrayBuffer();
-          if (await sha256Hex(buf) !== m.sha256) throw new Error('weights failed their sha256 check');
-          if (cache) await cache.put(url, new Response(buf.slice(0)));
-        }
-        return buf;
-      })());
-    }
-    return shared.bytes.get(m.url);
-  }
-
-  function newWorker(man) {
-    const abs = (u) => new URL(u, base).href;
-    // a worker script must be same-origin: from another origin, a blob
-    // worker imports ours (classic importScripts may cross origins)
-    const w = crossOrigin
-      ? new Worker(URL.createObjectURL(new Blob([`importScripts(${JSON.stringify(abs(man.worker))});`], { type: 'text/javascript' })))
-      : new Worker(abs(man.worker));
-    const x = { w, loaded: new Set(), job: null };
-    x.ready = new Promise((resolve, reject) => {
-      w.onmessage = (e) => (e.data.type === 'ready' ? resolve() : reject(new Error(e.data.error)));
-      w.onerror = (e) => reject(new Error(e.message || 'qdiff worker failed to start'));
-    });
-    if (!shared.module) shared.module = WebAssembly.compileStreaming(fetch(abs(man.wasm))); // once for every worker
-    shared.module.then((module) => w.postMessage({ type: 'init', module, wasmExec: abs(man.wasmExec) }),
-      () => w.postMessage({ type: 'init', wasm: abs(man.wasm), wasmExec: abs(man.wasmExec) }));
-    return x;
-  }
-
-  function send(x, msg, onStep) {
-    return new Promise((resolve, reject) => {
-      x.w.onmessage = (e) => {
-        const d = e.data;
-        if (d.type === 'step') onStep && onStep(d);
-        else if (d.type === 'error') reject(new Error(d.error));
-        else if (d.type === 'loaded') (d.error ? reject(new Error(d.error)) : resolve(d));
-        else if (d.type === 'done') resolve(d);
-      };
-      x.w.onerror = (e) => reject(new Error(e.message || 'qdiff worker error'));
-      x.w.postMessage(msg);
-    });
-  }
-
-  // schedule runs queued jobs on idle workers, starting workers up to the cap
-  async function schedule() {
-    const man = await manifest();
-    const cap = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
-    while (shared.queue.length && (shared.idle.length || shared.workers.length < cap)) {
-      let x = shared.idle.pop();
-      if (!x) { x = newWorker(man); shared.workers.push(x); }
-      const job = shared.queue.shift();
-      run(x, job, man).then(job.resolve, job.reject).finally(() => { shared.idle.push(x); schedule(); });
-    }
-  }
-
-  async function run(x, job, man) {
-    await x.ready;
-    const m = man.models.find((mm) => mm.precision === job.precision);
-    if (!m) throw new Error(`this qdiff site has no ${job.precision} model`);
-    if (!x.loaded.has(m.precision)) {
-      await send(x, { type: 'load', key: m.precision, bytes: (await modelBytes(m)).slice(0) });
-      x.loaded.add(m.precision);
-    }
-    if (man.classifier && !x.loaded.has('bnet')) {
-      await send(x, { type: 'loadClassifier', bytes: (await modelBytes(man.classifier)).slice(0) });
-      x.loaded.add('bnet');
-    }
-    return send(x, { type: 'generate', id: 0, key: m.precision, digit: job.digit, steps: job.steps, guidance: job.guidance, seed: job.seed, classify: x.loaded.has('bnet') }, job.onStep);
-  }
-
-  function generate(job) {
-    return new Promise((resolve, reject) => {
-      shared.queue.push({ ...job, resolve, reject });
-      schedule().catch(reject);
-    });
-  }
-
-  const rules = {
-    digit: (v) => (v === null || v === 'random' ? -1 : /^[0-9]$/.test(v) ? Number(v) : null),
+  const enums = {
+    digit: (v) => (v === null || v === 'random' ? -1 : null),
     precision: (v) => (v === null ? 'w8a8' : ['fp32', 'w8a8', 'w4a8'].includes(v) ? v : null),
-    steps: (v) => num(v, 20, 1, 1000, true),
-    seed: (v) => num(v, 1, 0, 2 ** 53, true),
-    guidance: (v) => num(v, 3, 0, 50, false),
-    size: (v) => num(v, 112, 32, 512, true),
+    start: (v) => (v === null ? 'visible' : v === 'visible' || v === 'click' ? v : null),
   };
-  const wants = {
-    digit: '0-9 or random', precision: 'fp32, w8a8 or w4a8', steps: 'a whole number 1-1000',
-    seed: 'a whole number >= 0', guidance: 'a number 0-50', size: 'a whole number of pixels 32-512',
-  };
-  function num(v, dflt, lo, hi, int) {
-    if (v === null) return dflt;
-    const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || x < lo || x > hi || (int && !Number.isInteger(x))) return null;
-    return x;
+  const names = ['digit', 'precision', 'steps', 'seed', 'guidance', 'size', 'start'];
+  function read(k, v) {
+    if (k in enums && enums[k](v) !== null) return enums[k](v);
+    if (k in enums && k !== 'digit') return null;
+    if (v === null) return Q.params.find((p) => p.name === k).default;
+    return Q.check(k, v);
   }
+  const wants = (k) => ({
+    digit: '0-9 or random', precision: 'fp32, w8a8 or w4a8', start: 'visible or click',
+  }[k] || Q.want(k));
 
-  const css = `:host{display:inline-block;font:12px system-ui,sans-serif;color:inherit}
-    canvas{display:block;image-rendering:pixelated;background:#000;border-radius:4px}
-    progress{display:block;width:100%;height:4px}
-    .msg{color:#b3261e;max-width:100%}
-    .cap{opacity:.8;margin-top:2px}`;
+  const css = `:host{display:inline-block;font:12px/1.3 system-ui,sans-serif;color:inherit;vertical-align:top}
+    canvas{display:block;image-rendering:pixelated;background:#000;border-radius:4px;width:100%;aspect-ratio:1}
+    progress{display:block;width:100%;height:4px;margin:2px 0}
+    .msg{color:#b3261e;max-width:100%;overflow-wrap:anywhere}
+    .cap{margin-top:2px;overflow-wrap:anywhere}
+    button{font:inherit;margin-top:4px;padding:4px 8px;border-radius:4px;border:1px solid currentColor;background:transparent;color:inherit;cursor:pointer}
+    @media (prefers-color-scheme:dark){.msg{color:#ff8a80}}`;
+  let sheet = null;
+  try { sheet = new CSSStyleSheet(); sheet.replaceSync(css); } catch (_) { sheet = null; }
+
+  // after parsing: an error found while the page is still being parsed is
+  // fired once listeners placed after the element exist
+  const parsed = new Promise((resolve) => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => setTimeout(resolve), { once: true });
+    else resolve();
+  });
 
   class QdiffGenerator extends HTMLElement {
-    static get observedAttributes() { return Object.keys(rules); }
+    static get observedAttributes() { return names; }
 
     constructor() {
       super();
       const root = this.attachShadow({ mode: 'open' });
-      root.innerHTML = `<style>${css}</style><canvas width="28" height="28" part="image"></canvas><progress max="1" value="0" part="progress"></progress><div class="cap" part="caption"></div><div class="msg" role="alert" hidden></div>`;
+      // constructed style sheets are not inline styles: a page's CSP
+      // style-src 'self' allows them (a <style> in the shadow root it blocks)
+      root.innerHTML = '<canvas width="28" height="28" part="image" role="img" aria-label="qdiff generator: not started"></canvas><progress max="1" value="0" part="progress" aria-label="qdiff generation progress"></progress><div class="cap" part="caption"></div><button type="button" part="button" hidden></button><div class="msg" role="alert" hidden></div>';
+      if (sheet) root.adoptedStyleSheets = [sheet];
+      else { const s = document.createElement('style'); s.textContent = css; root.prepend(s); }
       this.canvas = root.querySelector('canvas');
       this.bar = root.querySelector('progress');
       this.cap = root.querySelector('.cap');
+      this.button = root.querySelector('button');
       this.msg = root.querySelector('.msg');
+      this.button.addEventListener('click', () => { this.button.hidden = true; this.start(); });
       this.started = false;
       this.result = null;
     }
@@ -160,8 +85,8 @@
       if (this.hasAttribute('from-url')) this.fromURL();
       const opts = this.options();
       if (!opts) return;
-      this.canvas.style.width = this.canvas.style.height = `${opts.size}px`;
       this.style.width = `${opts.size}px`;
+      if (opts.start === 'click') { this.offer(opts); return; }
       this.io = new IntersectionObserver((entries) => {
         if (entries.some((e) => e.isIntersecting)) { this.io.disconnect(); this.start(); }
       });
@@ -174,11 +99,23 @@
       if (this.started && this.isConnected) { this.started = false; this.start(); }
     }
 
+    // offer shows a button with the download it would cost
+    async offer(o) {
+      this.cap.textContent = `${o.precision.toUpperCase()} · seed ${o.seed}`;
+      this.button.textContent = `Generate (${o.precision.toUpperCase()})`;
+      this.button.hidden = false;
+      try {
+        const c = await client();
+        const m = c.manifest.models.find((x) => x.precision === o.precision);
+        if (m) this.button.textContent = `Generate (${o.precision.toUpperCase()}: ${Q.fmtBytes(m.bytes)} of weights)`;
+      } catch (_) { /* the button still works; start() reports the error */ }
+    }
+
     // fromURL copies the page's URL parameters to attributes (the /embed page)
     fromURL() {
       const bad = [];
       for (const [k, v] of new URLSearchParams(location.search)) {
-        if (k in rules) this.setAttribute(k, v); else bad.push(`${k} (unknown parameter)`);
+        if (names.includes(k)) this.setAttribute(k, v); else bad.push(`${k} (unknown parameter)`);
       }
       this.unknown = bad;
     }
@@ -186,9 +123,9 @@
     options() {
       const o = {};
       const bad = [...(this.unknown || [])];
-      for (const k of Object.keys(rules)) {
-        o[k] = rules[k](this.getAttribute(k));
-        if (o[k] === null) bad.push(`${k}="${this.getAttribute(k)}" (want ${wants[k]})`);
+      for (const k of names) {
+        o[k] = read(k, this.getAttribute(k));
+        if (o[k] === null) bad.push(`${k}="${this.getAttribute(k)}" (want ${wants(k)})`);
       }
       if (bad.length) { this.fail(`qdiff-generator: ${bad.join('; ')}`); return null; }
       return o;
@@ -200,9 +137,12 @@
     }
 
     fail(message) {
+      this.error = message;
       this.msg.textContent = message;
       this.msg.hidden = false;
-      this.emit('error', { message });
+      this.bar.value = 0;
+      this.canvas.setAttribute('aria-label', 'qdiff generator: failed');
+      parsed.then(() => this.emit('error', { message }));
     }
 
     draw(pixels) {
@@ -219,20 +159,25 @@
       const o = this.options();
       if (!o || this.started) return;
       this.started = true;
+      this.error = null;
       this.msg.hidden = true;
       this.cap.textContent = `${o.precision.toUpperCase()} · seed ${o.seed}`;
+      this.canvas.setAttribute('aria-label', `qdiff generator: ${o.precision.toUpperCase()}, seed ${o.seed}, generating`);
       try {
-        const r = await generate({
+        const c = await client();
+        const r = await c.generate({
           precision: o.precision, digit: o.digit, steps: o.steps, guidance: o.guidance, seed: o.seed,
           onStep: (d) => { this.draw(d.pixels); this.bar.value = d.step / d.steps; this.emit('progress', { step: d.step, steps: d.steps }); },
         });
         this.draw(r.pixels);
         this.bar.value = 1;
         this.result = { digit: r.digit, pixels: Array.from(r.pixels), ms: r.ms, label: r.label, confidence: r.confidence };
-        this.cap.textContent = `digit ${r.digit} · ${o.precision.toUpperCase()} · seed ${o.seed}` +
-          (r.label !== null ? ` · reads as ${r.label} (${Math.round(100 * r.confidence)}%)` : '');
+        const reads = r.label !== null ? ` · reads as ${r.label} (${Math.round(100 * r.confidence)}%)` : '';
+        this.cap.textContent = `digit ${r.digit} · ${o.precision.toUpperCase()}${reads}`;
+        this.canvas.setAttribute('aria-label', `generated digit ${r.digit}, ${o.precision.toUpperCase()}, seed ${o.seed}${r.label !== null ? `, the 1-bit network reads ${r.label}` : ''}`);
         this.emit('done', this.result);
       } catch (e) {
+        this.started = false;
         this.fail(`qdiff-generator: ${e.message}`);
       }
     }

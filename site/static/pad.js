@@ -16,13 +16,6 @@
   let busy = false;
   let again = false;
 
-  for (let d = 0; d < 10; d++) {
-    const row = document.createElement('div');
-    row.className = 'bar';
-    row.innerHTML = `<span>${d}</span><meter min="0" max="1" value="0"></meter>`;
-    bars.append(row);
-  }
-
   // --- SI-Dial: hide part of the digit, answer the network's questions ---
   const dlg = { questions: null, answers: null, oracle: null, hidden: 0, occluded: null, next: -1, label: null, confidence: null, asked: 0 };
   pad.dialog = dlg;
@@ -63,11 +56,11 @@
   }
 
   async function dialogWorker() {
-    if (!worker) { worker = q.startWorker(); await worker.ready; }
-    await q.loadClassifier(worker);
+    if (!worker) { worker = q.client.startWorker(); await worker.ready; }
+    await q.client.loadClassifier(worker);
     if (!worker.loaded.has('dialog')) {
-      const buf = await q.fetchModel(q.manifest.dialog, 'dialog model');
-      const r = await q.call(worker, { type: 'loadDialog', bytes: buf.slice(0) });
+      const buf = await q.client.model(q.manifest.dialog, 'dialog model');
+      const r = await q.client.call(worker, { type: 'loadDialog', bytes: buf.slice(0) });
       dlg.questions = r.questions;
       worker.loaded.add('dialog');
     }
@@ -95,13 +88,13 @@
     drawSeen(pad.pixels, m);
     const w = await dialogWorker();
     dlg.answers = new Array(dlg.questions.length).fill(0);
-    dlg.oracle = (await q.call(w, { type: 'oracle', id: -3, pixels: Uint8Array.from(pad.pixels).buffer })).answers;
+    dlg.oracle = (await q.client.call(w, { type: 'oracle', id: -3, pixels: Uint8Array.from(pad.pixels).buffer })).answers;
     await dialogStep();
   }
 
   async function dialogStep() {
     const w = await dialogWorker();
-    const r = await q.call(w, { type: 'dialog', id: -4, pixels: dlg.occluded.slice().buffer, hidden: dlg.hidden, answers: dlg.answers });
+    const r = await q.client.call(w, { type: 'dialog', id: -4, pixels: dlg.occluded.slice().buffer, hidden: dlg.hidden, answers: dlg.answers });
     dlg.label = r.label; dlg.confidence = r.confidence; dlg.next = r.next; dlg.probs = r.probs;
     const pct = Math.round(100 * r.confidence);
     guess.textContent = dlg.asked === 0
@@ -185,11 +178,11 @@
     busy = true;
     try {
       if (!worker) {
-        worker = q.startWorker();
+        worker = q.client.startWorker();
         await worker.ready;
       }
-      await q.loadClassifier(worker);
-      const r = await q.call(worker, { type: 'classify', id: -2, pixels: px.buffer });
+      await q.client.loadClassifier(worker);
+      const r = await q.client.call(worker, { type: 'classify', id: -2, pixels: px.buffer });
       pad.label = r.label; pad.confidence = r.confidence; pad.probs = r.probs; pad.pixels = Array.from(px);
       pad.classified++;
       out.textContent = `Reads as ${r.label} (${Math.round(100 * r.confidence)}%) · ${r.ms.toFixed(2)} ms in 1-bit arithmetic`;

@@ -4,7 +4,11 @@ let goReady = null;
 self.onmessage = async (e) => {
   const m = e.data;
   try {
-    if (m.type === 'init') {
+    if (m.type === 'compile') {
+      // the page's download streams in here, so the compile stays off its main thread
+      const module = await WebAssembly.compileStreaming(new Response(m.body, { headers: { 'Content-Type': 'application/wasm' } }));
+      postMessage({ type: 'compiled', module });
+    } else if (m.type === 'init') {
       importScripts(m.wasmExec);
       const go = new Go();
       goReady = new Promise((resolve) => { self.qdiffReady = resolve; });
