@@ -1,6 +1,7 @@
 //go:build goexperiment.simd && wasm
 
 #include "textflag.h"
+#include "loop_wasm.h"
 
 // func gemmF32Rows4(k int, a *float32, lda int, b *float32, ldb int, npan int, c *float32, ldc int)
 // C[0:4, 0:8*npan] += A[0:4, :k] x B[:k, 0:8*npan], row strides lda, ldb,
@@ -85,10 +86,7 @@ TEXT ·gemmF32Rows4(SB), NOSPLIT, $0-64
 		Get R9
 		I64Add
 		Set R5
-		Get R0
-		I64Const $1
-		I64Sub
-		Set R0
+		DECR(R0)
 		Br $0
 	End
 	End
@@ -100,18 +98,9 @@ TEXT ·gemmF32Rows4(SB), NOSPLIT, $0-64
 	STORE2(V4, V5)
 	CROW(3)
 	STORE2(V6, V7)
-	Get R7
-	I64Const $32
-	I64Add
-	Set R7
-	Get R15
-	I64Const $32
-	I64Add
-	Set R15
-	Get R6
-	I64Const $1
-	I64Sub
-	Set R6
+	ADDI(R7, 32)
+	ADDI(R15, 32)
+	DECR(R6)
 	Br $0
 	End
 	End

@@ -1,6 +1,7 @@
 //go:build goexperiment.simd && wasm
 
 #include "textflag.h"
+#include "loop_wasm.h"
 
 // func gemmI16P4x8(kq int, a *int16, lda int, taps *int64, ntaps int, pw *int16, npan int, acc *int32, ldc int, ep *float32)
 // acc[0:4, 0:8*npan] (row stride ldc bytes) = the products of 4 rows of
@@ -123,21 +124,12 @@ TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-80
 		HI(R10); ROW(V2, V3)
 		HI(R11); ROW(V4, V5)
 		HI(R12); ROW(V6, V7)
-		Get R5
-		I64Const $64
-		I64Add
-		Set R5
-		Get R0
-		I64Const $1
-		I64Sub
-		Set R0
+		ADDI(R5, 64)
+		DECR(R0)
 		Br $0
 	End
 	End
-	Get R15
-	I64Const $8
-	I64Add
-	Set R15
+	ADDI(R15, 8)
 	Br $0
 	End
 	End
@@ -181,14 +173,8 @@ TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-80
 	I64Mul
 	I64Add
 	STORE2(V6, V7)
-	Get R7
-	I64Const $32
-	I64Add
-	Set R7
-	Get R6
-	I64Const $1
-	I64Sub
-	Set R6
+	ADDI(R7, 32)
+	DECR(R6)
 	Br $0
 	End
 	End

@@ -1,6 +1,7 @@
 //go:build goexperiment.simd && wasm
 
 #include "textflag.h"
+#include "loop_wasm.h"
 #include "exp_f32_wasm.h"
 
 // func gnVec(hw, c4 int, x, y *float32, prm *float32, c *[12]float32, silu int)
@@ -66,29 +67,14 @@ TEXT ·gnVec(SB), NOSPLIT, $0-56
 		I32WrapI64
 		Get V12
 		V128Store $0
-		Get R1
-		I64Const $16
-		I64Add
-		Set R1
-		Get R2
-		I64Const $16
-		I64Add
-		Set R2
-		Get R3
-		I64Const $64
-		I64Add
-		Set R3
-		Get R4
-		I64Const $1
-		I64Sub
-		Set R4
+		ADDI(R1, 16)
+		ADDI(R2, 16)
+		ADDI(R3, 64)
+		DECR(R4)
 		Br $0
 	End
 	End
-	Get R0
-	I64Const $1
-	I64Sub
-	Set R0
+	DECR(R0)
 	Br $0
 	End
 	End
@@ -167,10 +153,7 @@ TEXT ·gnSums(SB), NOSPLIT, $0-40
 			Get R5
 			I64Add
 			Set R4
-			Get R8
-			I64Const $1
-			I64Sub
-			Set R8
+			DECR(R8)
 			Br $0
 		End
 		End
@@ -188,22 +171,10 @@ TEXT ·gnSums(SB), NOSPLIT, $0-40
 		LANE(V1, 1, 8)
 		LANE(V1, 2, 16)
 		LANE(V1, 3, 24)
-		Get R3
-		I64Const $16
-		I64Add
-		Set R3
-		Get R6
-		I64Const $32
-		I64Add
-		Set R6
-		Get R7
-		I64Const $32
-		I64Add
-		Set R7
-		Get R2
-		I64Const $1
-		I64Sub
-		Set R2
+		ADDI(R3, 16)
+		ADDI(R6, 32)
+		ADDI(R7, 32)
+		DECR(R2)
 		Br $0
 	End
 	End

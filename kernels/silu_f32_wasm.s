@@ -1,6 +1,7 @@
 //go:build goexperiment.simd && wasm
 
 #include "textflag.h"
+#include "loop_wasm.h"
 #include "exp_f32_wasm.h"
 
 // func siluVec(n4 int, x, y *float32, c *[12]float32)
@@ -35,18 +36,9 @@ TEXT ·siluVec(SB), NOSPLIT, $0-32
 		I32WrapI64
 		Get V12
 		V128Store $0
-		Get R1
-		I64Const $16
-		I64Add
-		Set R1
-		Get R2
-		I64Const $16
-		I64Add
-		Set R2
-		Get R0
-		I64Const $1
-		I64Sub
-		Set R0
+		ADDI(R1, 16)
+		ADDI(R2, 16)
+		DECR(R0)
 		Br $0
 	End
 	End

@@ -271,60 +271,53 @@ func f32s(v []float32) []float64 {
 	return out
 }
 
-func genGemmI8(r *rand.Rand, d []int) Case {
-	m, n, k := d[0], d[1], d[2]
-	a, w := randI8(r, m*k, -128, 127), randI8(r, n*k, -127, 127)
-	acc := make([]int32, m*n)
-	return Case{Run: func(fast bool) {
-		if fast {
-			gemmI8Fast(m, n, k, a, w, acc)
-		} else {
-			gemmI8Ref(m, n, k, a, w, acc)
-		}
-	}, Out: func() []float64 { return i32s(acc) }}
-}
+func genGemmI8(r *rand.Rand, d []int) Case { return gemmI8Case(r, d, false) }
 
-func genGemmW4(r *rand.Rand, d []int) Case {
-	m, n, k := d[0], d[1], d[2]
-	a := randI8(r, m*k, -128, 127)
-	q, _ := PackQ4(n, k, randI8(r, n*k, -7, 7), make([]float32, n))
-	acc := make([]int32, m*n)
-	return Case{Run: func(fast bool) {
-		if fast {
-			gemmW4Fast(m, n, k, a, q.Data, acc)
-		} else {
-			gemmW4Ref(m, n, k, a, q.Data, acc)
-		}
-	}, Out: func() []float64 { return i32s(acc) }}
-}
+func genGemmW4(r *rand.Rand, d []int) Case { return gemmW4Case(r, d, false) }
 
 // genGemmI8P is gemm_i8 on prepared int16 panels (the panel GEMM with
 // its widening and edge handling) against the int8 reference.
-func genGemmI8P(r *rand.Rand, d []int) Case {
+func genGemmI8P(r *rand.Rand, d []int) Case { return gemmI8Case(r, d, true) }
+
+// genGemmW4P is genGemmI8P for 4-bit weights, widened from their packing.
+func genGemmW4P(r *rand.Rand, d []int) Case { return gemmW4Case(r, d, true) }
+
+func gemmI8Case(r *rand.Rand, d []int, panels bool) Case {
 	m, n, k := d[0], d[1], d[2]
 	a, w := randI8(r, m*k, -128, 127), randI8(r, n*k, -127, 127)
-	p := newI16Panels(n, k, w)
+	var p *I16Panels
+	if panels {
+		p = newI16Panels(n, k, w)
+	}
 	acc := make([]int32, m*n)
 	return Case{Run: func(fast bool) {
-		if fast {
+		switch {
+		case fast && p != nil:
 			gemmPanelsInto(new(panelBufs), m, a, p, nil, acc)
-		} else {
+		case fast:
+			gemmI8Fast(m, n, k, a, w, acc)
+		default:
 			gemmI8Ref(m, n, k, a, w, acc)
 		}
 	}, Out: func() []float64 { return i32s(acc) }}
 }
 
-// genGemmW4P is genGemmI8P for 4-bit weights, widened from their packing.
-func genGemmW4P(r *rand.Rand, d []int) Case {
+func gemmW4Case(r *rand.Rand, d []int, panels bool) Case {
 	m, n, k := d[0], d[1], d[2]
 	a := randI8(r, m*k, -128, 127)
 	q, _ := PackQ4(n, k, randI8(r, n*k, -7, 7), make([]float32, n))
-	p := newI16Panels(n, k, q.Unpack())
+	var p *I16Panels
+	if panels {
+		p = newI16Panels(n, k, q.Unpack())
+	}
 	acc := make([]int32, m*n)
 	return Case{Run: func(fast bool) {
-		if fast {
+		switch {
+		case fast && p != nil:
 			gemmPanelsInto(new(panelBufs), m, a, p, nil, acc)
-		} else {
+		case fast:
+			gemmW4Fast(m, n, k, a, q.Data, acc)
+		default:
 			gemmW4Ref(m, n, k, a, q.Data, acc)
 		}
 	}, Out: func() []float64 { return i32s(acc) }}
@@ -390,7 +383,14 @@ func withRef(fast bool, f func()) {
 	f()
 }
 
-func genConvI8(r *rand.Rand, d []int) Case {
+func genConvI8(r *rand.Rand, d []int) Case { return convI8Case(r, d, false) }
+
+// genConvI8P is genConvI8 with the weights prepared as int16 panels for
+// the fast run, so ConvI8 runs its implicit GEMM (or im2col and the panel
+// GEMM) against the scalar reference.
+func genConvI8P(r *rand.Rand, d []int) Case { return convI8Case(r, d, true) }
+
+func convI8Case(r *rand.Rand, d []int, panels bool) Case {
 	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
 	x := randI8(r, s.H*s.W*s.Cin, -128, 127)
 	scale := make([]float32, s.Cout)
@@ -398,31 +398,12 @@ func genConvI8(r *rand.Rand, d []int) Case {
 		scale[i] = float32(0.001 + 0.01*r.Float64())
 	}
 	w, _ := NewQ8Matrix(s.Cout, s.K(), randI8(r, s.Cout*s.K(), -127, 127), scale)
+	var p *I16Panels
+	if panels {
+		p = newI16Panels(w.N, w.K, w.Data)
+	}
 	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1)}
 	out := make([]float32, s.M()*s.Cout) // float with a bias, as the engine's layers (GemmI8's tests cover 8-bit outputs)
-	col, acc := make([]int8, s.M()*s.K()), make([]int32, s.M()*s.Cout)
-	return Case{Run: func(fast bool) {
-		withRef(fast, func() {
-			if err := ConvI8(s, x, w, e, col, acc, out, nil); err != nil {
-				panic(err)
-			}
-		})
-	}, Out: func() []float64 { return f32s(out) }}
-}
-
-// genConvI8P is genConvI8 with the weights prepared as int16 panels, so
-// ConvI8 runs its implicit GEMM (or im2col and the panel GEMM).
-func genConvI8P(r *rand.Rand, d []int) Case {
-	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
-	x := randI8(r, s.H*s.W*s.Cin, -128, 127)
-	scale := make([]float32, s.Cout)
-	for i := range scale {
-		scale[i] = float32(0.001 + 0.01*r.Float64())
-	}
-	w, _ := NewQ8Matrix(s.Cout, s.K(), randI8(r, s.Cout*s.K(), -127, 127), scale)
-	p := newI16Panels(w.N, w.K, w.Data)
-	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1)}
-	out := make([]float32, s.M()*s.Cout)
 	col, acc := make([]int8, s.M()*s.K()), make([]int32, s.M()*s.Cout)
 	return Case{Run: func(fast bool) {
 		w.panels = nil

@@ -119,7 +119,7 @@ func BenchmarkBrowser(b *testing.B) {
 		fmt.Println("\n| kernel in Chromium (worker) | shape | GOPS |\n|---|---|---|")
 		// the old kernels beside their replacements (gemm_i8 / gemm_i8p,
 		// conv_i8 / conv_i8p), every benchmark shape
-		for _, name := range []string{"gemm_i8", "gemm_i8p", "gemm_w4", "gemm_w4p", "conv_i8", "conv_i8p", "gemm_b1", "gemm_f32", "silu_f32", "groupnorm_f32"} {
+		for _, name := range []string{"gemm_i8", "gemm_i8p", "gemm_w4", "gemm_w4p", "conv_i8", "conv_i8p", "gemm_b1", "gemm_f32", "groupnorm_f32", "groupnorm_silu_f32"} {
 			op, _ := kernels.Lookup(name)
 			for bi, dims := range op.Bench {
 				r, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](
