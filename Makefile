@@ -16,7 +16,7 @@ export QDIFF_BUILD := $(BUILD)
 AXE_STAMP := $(BUILD)/npm/axe/.axe-core-$(AXE_VERSION)
 LIGHTHOUSE_STAMP := $(BUILD)/npm/lighthouse/.lighthouse-$(LIGHTHOUSE_VERSION)
 
-.PHONY: help qdiff loadtest demo site example axe lighthouse docs-images evaluate screenshots bench-browser profile test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
+.PHONY: help qdiff loadtest demo site example axe lighthouse docs-images evaluate screenshots bench-browser profile-browser profile test test-native test-wasm vet templ templ-check bench train-diffusion train-classifier train-binary quantize ablation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -91,8 +91,11 @@ $(BUILD)/wazero-run: $(shell find cmd/wazero-run kernels/wazerotest -name '*.go'
 bench: ## kernel GOPS table (native, wazero SIMD and no-SIMD), GEMM threads, step times, training throughput
 	go run ./cmd/qdiff bench
 
-bench-browser: ## headless Chromium: ms per step per precision, images/s with 1 and 2 workers, first image, kernel GOPS
-	go test -run '^$$' -bench Browser -benchtime 1x ./server
+bench-browser: ## headless Chromium: ms per step per precision, per-layer profile, images/s with 1 and 2 workers, first image, kernel GOPS
+	go test -run '^$$' -bench '^BenchmarkBrowser$$' -benchtime 1x ./server
+
+profile-browser: ## headless Chromium: where a guided step's time goes, per kind of work and per layer, FP32 / W8A8 / W4A8
+	go test -run '^$$' -bench '^BenchmarkBrowserProfile$$' -benchtime 1x ./server
 
 profile: $(BUILD)/wazero-run ## where a W8A8 guided step's time goes under wazero, per kind of work (PROFILE_MODEL, PROFILE_REPS)
 	GOOS=wasip1 GOARCH=wasm go build -o $(BUILD)/engine-guest-simd.wasm ./models/engine/guest

@@ -36,24 +36,7 @@ func BenchmarkBrowser(b *testing.B) {
 	if _, err := exec.LookPath(chromiumPath()); err != nil {
 		b.Skip("chromium not installed")
 	}
-	models := map[string]string{}
-	for _, p := range []string{"fp32", "w8a8", "w4a8"} {
-		f := "../models/zoo/unet." + p + ".safetensors"
-		if p == "fp32" {
-			f = "../models/zoo/unet.engine-fp32.safetensors"
-		}
-		if _, err := os.Stat(f); err != nil {
-			b.Skipf("no %s", f)
-		}
-		models[p] = f
-	}
-	out := filepath.Join(b.TempDir(), "dist")
-	// as `make site` builds it: classifier, dialog, brotli 11
-	opt := site.BuildOptions{Out: out, Models: models, Brotli: 11,
-		Classifier: "../models/zoo/bnet.safetensors", Dialog: "../models/zoo/dialog-bnet.safetensors"}
-	if _, err := site.Build(context.Background(), opt); err != nil {
-		b.Fatal(err)
-	}
+	out := buildBenchSite(b, 11) // as `make site` builds it: classifier, dialog, brotli 11
 	digits := mnisttest.Test(b).Pixels[:256*784]
 	h := New(os.DirFS(out), log.New(io.Discard, "", 0))
 	cold := coldVisit(b, h)
@@ -86,6 +69,7 @@ func BenchmarkBrowser(b *testing.B) {
 			b.ReportMetric(step[p], "ms/step-"+p)
 		}
 		fmt.Printf("\nFP32 step / W8A8 step in Chromium: %.2fx\n", step["fp32"]/step["w8a8"])
+		printProfiles(b, ctx, []string{"fp32", "w8a8", "w4a8"}, 10)
 		for _, w := range []int{1, 2} {
 			d := run(fmt.Sprintf("precision=w8a8&n=8&steps=10&seed=5&workers=%d", w))
 			ips := 8 / d["seconds"].(float64)
@@ -134,6 +118,103 @@ func BenchmarkBrowser(b *testing.B) {
 				}
 			}
 		}
+	}
+}
+
+// browserProfile is window.qdiff.profile's result (wasm qdiffProfile).
+type browserProfile struct {
+	Steps, Forwards int
+	Kinds           []struct {
+		Name string
+		Ms   float64
+	}
+	Layers []struct {
+		Name    string
+		Ms, Ops float64
+		Calls   int
+	}
+}
+
+// printProfiles prints, per precision, where a guided step's time goes in
+// a Chromium worker: per kind of work and per conv/linear layer, in ms per
+// guided step (reps steps profiled after one warm-up step).
+func printProfiles(b *testing.B, ctx context.Context, precs []string, reps int) {
+	prof := map[string]browserProfile{}
+	for _, p := range precs {
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[browserProfile](fmt.Sprintf(`window.qdiff.profile(%q, %d)`, p, reps), chromedp.EvalAwaitPromise))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Steps != reps || len(r.Layers) == 0 {
+			b.Fatalf("%s: profile of %d steps with %d layers", p, r.Steps, len(r.Layers))
+		}
+		prof[p] = r
+	}
+	per := func(p string, ms float64) float64 { return ms / float64(prof[p].Steps) }
+	fmt.Printf("\n| Chromium worker, ms per guided step (%d steps) | %s |\n|---|%s\n", reps, strings.Join(precs, " | "), strings.Repeat("---|", len(precs)))
+	for i, k := range prof[precs[0]].Kinds {
+		fmt.Printf("| %s |", k.Name)
+		for _, p := range precs {
+			fmt.Printf(" %.2f |", per(p, prof[p].Kinds[i].Ms))
+		}
+		fmt.Println()
+	}
+	fmt.Printf("\n| layer (calls per step) | %s |\n|---|%s\n", strings.Join(precs, " ms (GOPS) | ")+" ms (GOPS)", strings.Repeat("---|", len(precs)))
+	for i, l := range prof[precs[0]].Layers {
+		fmt.Printf("| %s (%d) |", l.Name, l.Calls/reps)
+		for _, p := range precs {
+			if i >= len(prof[p].Layers) {
+				fmt.Print(" - |")
+				continue
+			}
+			m := prof[p].Layers[i]
+			fmt.Printf(" %.3f (%.1f) |", per(p, m.Ms), m.Ops/(m.Ms/1000)/1e9)
+		}
+		fmt.Println()
+	}
+}
+
+// buildBenchSite builds the site with the committed weights of every
+// precision, the classifier and the dialog into a temporary folder, with
+// brotli at the given quality (0: none), and returns the folder.
+func buildBenchSite(b *testing.B, brotli int) string {
+	models := map[string]string{}
+	for _, p := range []string{"fp32", "w8a8", "w4a8"} {
+		f := "../models/zoo/unet." + p + ".safetensors"
+		if p == "fp32" {
+			f = "../models/zoo/unet.engine-fp32.safetensors"
+		}
+		if _, err := os.Stat(f); err != nil {
+			b.Skipf("no %s", f)
+		}
+		models[p] = f
+	}
+	out := filepath.Join(b.TempDir(), "dist")
+	opt := site.BuildOptions{Out: out, Models: models, Brotli: brotli,
+		Classifier: "../models/zoo/bnet.safetensors", Dialog: "../models/zoo/dialog-bnet.safetensors"}
+	if _, err := site.Build(context.Background(), opt); err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkBrowserProfile prints where a guided step's time goes in a
+// Chromium worker, per kind of work and per conv/linear layer, for each
+// precision (the same table as BenchmarkBrowser's). Run with
+// `make profile-browser`.
+func BenchmarkBrowserProfile(b *testing.B) {
+	if _, err := exec.LookPath(chromiumPath()); err != nil {
+		b.Skip("chromium not installed")
+	}
+	out := buildBenchSite(b, 0)
+	srv := httptest.NewServer(New(os.DirFS(out), log.New(io.Discard, "", 0)))
+	defer srv.Close()
+	ctx, _ := browser(b)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		printProfiles(b, ctx, []string{"fp32", "w8a8", "w4a8"}, 20)
 	}
 }
 

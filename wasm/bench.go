@@ -9,6 +9,7 @@ import (
 	"github.com/hack-pad/safejs"
 	"github.com/qdiff/qdiff/kernels"
 	"github.com/qdiff/qdiff/models/bnet"
+	"github.com/qdiff/qdiff/models/engine"
 )
 
 // bench times reps runs of a kernel-table op: qdiffBench(op, dims, reps).
@@ -50,6 +51,40 @@ func bench(args []safejs.Value) (any, error) {
 	}
 	ms := float64(time.Since(t0).Microseconds()) / 1000
 	return map[string]any{"ms": ms, "ops": op.Ops(dims) * float64(reps)}, nil
+}
+
+// profile runs engine.ProfileSteps on a loaded model: qdiffProfile(key,
+// reps), times in ms summed over the reps guided steps.
+func profile(args []safejs.Value) (any, error) {
+	if len(args) != 2 {
+		return nil, fmt.Errorf("qdiffProfile(key, reps) takes 2 arguments, got %d", len(args))
+	}
+	key, err := args[0].String()
+	if err != nil {
+		return nil, fmt.Errorf("qdiffProfile: key: %w", err)
+	}
+	net, ok := nets[key]
+	if !ok {
+		return nil, fmt.Errorf("model %q is not loaded", key)
+	}
+	reps, err := args[1].Int()
+	if err != nil || reps < 1 || reps > 1000 {
+		return nil, fmt.Errorf("reps must be 1..1000")
+	}
+	p, err := engine.ProfileSteps(net, reps)
+	if err != nil {
+		return nil, err
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	var kinds, layers []any
+	names, ds := p.Kinds()
+	for i, name := range names {
+		kinds = append(kinds, map[string]any{"name": name, "ms": ms(ds[i])})
+	}
+	for _, l := range p.Layers {
+		layers = append(layers, map[string]any{"name": l.Name, "ms": ms(l.D), "ops": l.Ops, "calls": l.Calls})
+	}
+	return map[string]any{"steps": reps, "forwards": p.Forwards, "kinds": kinds, "layers": layers}, nil
 }
 
 // benchClassify times the binary classifier the way qdiff bench does

@@ -12,6 +12,9 @@
 //	    calling onStep(step, steps, x0Pixels) after every step
 //	qdiffBench(op, dims, reps) -> {ms, ops}
 //	    times reps runs of a kernel-table op (kernels.Table) at dims
+//	qdiffProfile(key, reps) -> {steps, forwards, kinds: [{name, ms}], layers: [{name, ms, ops, calls}]}
+//	    times reps guided DDIM steps of a loaded model per kind of work and
+//	    per conv/linear layer (engine.ProfileSteps)
 //	qdiffLoadClassifier(bytes) -> {model} or {error}
 //	    decodes the binary network (models/bnet)
 //	qdiffClassify(pixels) -> {label, confidence, probs, ms}
@@ -55,7 +58,7 @@ func main() {
 	}
 	for name, fn := range map[string]func([]safejs.Value) (any, error){
 		"qdiffLoadDialog": loadDialog, "qdiffDialog": dialogStep, "qdiffOracle": oracle,
-		"qdiffBenchClassify": benchClassify,
+		"qdiffBenchClassify": benchClassify, "qdiffProfile": profile,
 	} {
 		if err := export(g, name, fn); err != nil {
 			panic(err)

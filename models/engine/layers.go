@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/qdiff/qdiff/kernels"
 )
@@ -109,6 +110,11 @@ func (c *Conv) apply(n *Net, x []float32, h, w int) ([]float32, int, int, error)
 	sc := &n.scr
 	direct := c.KSize == 1 && c.Stride == 1
 	t0 := n.mark()
+	if n.Prof != nil {
+		defer func(start time.Time) {
+			n.Prof.layer(c.Name, time.Since(start), 2*float64(s.M()*s.K()*c.Cout))
+		}(t0)
+	}
 	var err error
 	switch {
 	case n.Prec == FP32 || (c.Q8 == nil && c.Q4 == nil):

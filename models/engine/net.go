@@ -95,6 +95,7 @@ func (n *Net) Forward(x []float32, t float64, label int) ([]float32, error) {
 	}
 	n.scr.next = 0
 	if n.Prof != nil {
+		n.Prof.Forwards++
 		defer n.chargeRest(time.Now(), n.Prof.D)
 	}
 	e, _, _, err := n.TE1.apply(n, timeEmbedding(t, n.Cfg.TimeDim), 1, 1)

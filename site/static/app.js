@@ -413,6 +413,15 @@
     return { ms: d.ms, ops: d.ops };
   };
 
+  // Per-layer profile of reps guided DDIM steps of a precision's model in
+  // a worker (make bench-browser): {steps, forwards, kinds, layers}.
+  window.qdiff.profile = async (precision, reps) => {
+    const x = await client.worker();
+    await client.loadWeights(x, precision);
+    const d = await client.call(x, { type: 'profile', id: -1, key: precision, reps });
+    return d.profile;
+  };
+
   // Binary classifier benchmark in a worker: mean µs per image over reps
   // passes of pixels (whole 28x28 images), one image at a time.
   window.qdiff.benchClassify = async (pixels, reps) => {

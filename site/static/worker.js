@@ -40,6 +40,9 @@ self.onmessage = async (e) => {
     } else if (m.type === 'benchClassify') {
       const r = self.qdiffBenchClassify(new Uint8Array(m.pixels), m.reps);
       postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, us: r.us });
+    } else if (m.type === 'profile') {
+      const r = self.qdiffProfile(m.key, m.reps);
+      postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, profile: r });
     } else if (m.type === 'bench') {
       const r = self.qdiffBench(m.op, m.dims, m.reps);
       postMessage(r.error ? { type: 'error', id: m.id, error: r.error } : { type: 'done', id: m.id, ms: r.ms, ops: r.ops });

@@ -168,14 +168,11 @@ func profile(args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := engine.TimeSteps(n, 1); err != nil { // warm up
+	p, err := engine.ProfileSteps(n, reps)
+	if err != nil {
 		return err
 	}
-	n.Prof = new(engine.Profile)
-	if _, err := engine.TimeSteps(n, reps); err != nil {
-		return err
-	}
-	fmt.Print(n.Prof)
+	fmt.Print(p)
 	return nil
 }
 
