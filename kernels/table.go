@@ -75,6 +75,11 @@ var Table = []Op{
 	{Name: "gemm_f32", Dims: []string{"M", "N", "K"}, Tile: []int{4, 16, 8}, Tol: TolGemmF32,
 		Bench: [][]int{{784, 64, 288}, {196, 64, 576}},
 		Ops:   gemmOps, Gen: genGemmF32, Random: randGemm},
+	{Name: "gemm_f32t", Dims: []string{"M", "N", "K", "Trans"}, Tol: TolGemmF32,
+		Shapes: gemmF32TSweep, Bench: [][]int{{49, 49, 128, 2}, {49, 128, 49, 0}},
+		Ops: gemmOps, Gen: genGemmF32T, Random: func(r *rand.Rand) []int {
+			return []int{1 + r.IntN(20), 1 + r.IntN(20), 1 + r.IntN(40), r.IntN(4)}
+		}},
 	{Name: "conv_i8", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
 		Bench: unetConvs,
 		Ops:   convOps, Gen: genConvI8, Random: randConv},
@@ -367,6 +372,37 @@ func genGemmF32(r *rand.Rand, d []int) Case {
 			gemmF32Fast(m, n, k, a, b, c, false)
 		} else {
 			gemmF32Ref(m, n, k, a, b, c, false)
+		}
+	}, Out: func() []float64 { return f32s(c) }}
+}
+
+// gemmF32TSweep visits the float32 tile's edges (M around 4, N around 8)
+// and the engine's 1-column, 1-row and attention shapes for each
+// transposition (Trans: bit 0 A, bit 1 B).
+var gemmF32TSweep = func() [][]int {
+	var out [][]int
+	for tr := range 4 {
+		for _, d := range [][]int{{1, 1, 1}, {3, 7, 5}, {4, 8, 8}, {5, 9, 3}, {8, 16, 2}, {9, 17, 33},
+			{1, 512, 128}, {784, 1, 288}, {49, 49, 128}, {49, 128, 49}} {
+			out = append(out, append(d, tr))
+		}
+	}
+	return out
+}()
+
+// genGemmF32T is gemm_f32 with transposed operands (Trans bit 0: A given
+// as [K,M], bit 1: B given as [N,K]) added to a random C, as the engine's
+// layers add to their bias.
+func genGemmF32T(r *rand.Rand, d []int) Case {
+	m, n, k, ta, tb := d[0], d[1], d[2], d[3]&1 != 0, d[3]&2 != 0
+	a, b, c0 := randF32(r, m*k, 1), randF32(r, k*n, 1), randF32(r, m*n, 1)
+	c := make([]float32, m*n)
+	return Case{Run: func(fast bool) {
+		copy(c, c0)
+		if fast {
+			gemmF32TFast(ta, tb, m, n, k, a, b, c, true)
+		} else {
+			gemmF32TRef(ta, tb, m, n, k, a, b, c, true)
 		}
 	}, Out: func() []float64 { return f32s(c) }}
 }

@@ -100,7 +100,7 @@ func TestWasm_Variants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"gemm_i8 wasm", "gemm_w4 wasm", "gemm_b1 wasm", "gemm_f32 wasm", "silu_f32 wasm", "quant_f32 wasm", "conv_b1 wasm", "conv_u8 wasm", "gemm_b1i8 wasm", "gemm_i8p wasm", "groupnorm_silu_f32 wasm"} {
+	for _, want := range []string{"gemm_i8 wasm", "gemm_w4 wasm", "gemm_b1 wasm", "gemm_f32 wasm", "gemm_f32t wasm", "silu_f32 wasm", "quant_f32 wasm", "conv_b1 wasm", "conv_u8 wasm", "gemm_b1i8 wasm", "gemm_i8p wasm", "groupnorm_silu_f32 wasm"} {
 		found := false
 		for _, v := range vs {
 			found = found || v == want
