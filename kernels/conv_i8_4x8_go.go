@@ -11,9 +11,9 @@ func implicitConv(s ConvShape, p *I16Panels) bool {
 // implicit GEMM: x is widened once into a zero-point-padded int16 image
 // of (H+2) x (W+2) pixels, and the panel GEMM reads each output pixel's
 // nine taps straight from it (tap (kh, kw) at pixel offset kh*(W+2)+kw),
-// so there is no im2col matrix (9x the image). The GEMM runs over every
-// pixel of the padded rows, two columns a row past the image included;
-// those rows are dropped when the result is copied out.
+// so there is no im2col matrix (9x the image). Each product row is one
+// output pixel, found through a table of row starts, so the padding
+// columns cost nothing and the tiles store straight into the output.
 func convPanels(op string, s ConvShape, x []int8, n, k int, p *I16Panels, e *Epilogue, acc []int32, scale []float32, colSum []int32, outF []float32, outQ []int8) error {
 	if err := s.check(op); err != nil {
 		return err
@@ -30,13 +30,9 @@ func convPanels(op string, s ConvShape, x []int8, n, k int, p *I16Panels, e *Epi
 		return err
 	}
 	wp, c := s.W+2, s.Cin
-	mp := s.H * wp // product rows: every pixel of the padded rows 1..H
-	m4 := (mp + 3) &^ 3
-	pix := max((s.H+2)*wp, m4+2*wp+2)
 	panelsEpilogue(m, p, e, scale, colSum, acc, outF, outQ, func(sp *panelBufs, ep []float32, dst []int32) {
-		sp.a = growTo(sp.a, pix*c)
-		fillI16(sp.a[:(s.H+2)*wp*c], int16(e.AZero))
-		clear(sp.a[(s.H+2)*wp*c:])
+		sp.a = growTo(sp.a, (s.H+2)*wp*c)
+		fillI16(sp.a, int16(e.AZero))
 		for y := 0; y < s.H; y++ {
 			widenI8Fast(1, s.W*c, s.W*c, x[y*s.W*c:(y+1)*s.W*c], sp.a[((y+1)*wp+1)*c:])
 		}
@@ -44,7 +40,9 @@ func convPanels(op string, s ConvShape, x []int8, n, k int, p *I16Panels, e *Epi
 		for t := range taps {
 			taps[t] = (t/3*wp + t%3) * c
 		}
-		panelProduct(sp, m, m4, c, taps[:], c/PanelK, p, ep, dst, func(i int) int { return i/s.W*wp + i%s.W })
+		// output pixel i's window starts at its top-left tap in the padded image
+		sp.rows = panelRows(sp.rows, m, func(i int) int { return (i/s.W*wp + i%s.W) * c })
+		panelProduct(sp, m, sp.rows, taps[:], c/PanelK, p, ep, dst)
 	})
 	return nil
 }

@@ -25,11 +25,24 @@ func gemmPanels(m int, a []int8, p *I16Panels, e *Epilogue, scale []float32, col
 // gemmPanelsInto is gemmPanels' product into dst (int32 sums, or with ep
 // the fused epilogue's float bits).
 func gemmPanelsInto(sp *panelBufs, m int, a []int8, p *I16Panels, ep []float32, dst []int32) {
-	m4 := (m + 3) &^ 3
-	sp.a = growTo(sp.a, m4*p.KP)
+	sp.a = growTo(sp.a, m*p.KP)
 	widenI8Fast(m, p.K, p.KP, a, sp.a)
-	clear(sp.a[m*p.KP:])
-	panelProduct(sp, m, m4, p.KP, []int{0}, p.KP/PanelK, p, ep, dst, func(i int) int { return i })
+	sp.rows = panelRows(sp.rows, m, func(i int) int { return i * p.KP })
+	panelProduct(sp, m, sp.rows, []int{0}, p.KP/PanelK, p, ep, dst)
+}
+
+// panelRows returns rows (reused) filled with the start of each of m
+// product rows, at(i), rounded up to whole 4-row tiles with rows that
+// start at 0 (their results are dropped).
+func panelRows(rows []int, m int, at func(int) int) []int {
+	rows = growTo(rows, (m+3)&^3)
+	for i := range rows {
+		rows[i] = 0
+		if i < m {
+			rows[i] = at(i)
+		}
+	}
+	return rows
 }
 
 // panelsEpilogue runs product, a panel GEMM of M rows, and the epilogue e:
@@ -57,28 +70,38 @@ func panelsEpilogue(m int, p *I16Panels, e *Epilogue, scale []float32, colSum []
 	product(sp, sp.ep, unsafe.Slice((*int32)(unsafe.Pointer(&outF[0])), m*p.N))
 }
 
-// panelProduct runs the panel GEMM over m4 rows of sp.a (row i at i*lda,
-// its K values in the runs taps, kq*PanelK values each) and writes row
-// i < m of the result to row i of dst, the row row(i) of the product. When
-// every product row is a result row and N is whole panels, dst receives
-// the tiles directly; otherwise a padded scratch is copied out.
-func panelProduct(sp *panelBufs, m, m4, lda int, taps []int, kq int, p *I16Panels, ep []float32, dst []int32, row func(int) int) {
+// panelProduct runs the panel GEMM over the product rows that start at
+// rows[i] in sp.a (their K values in the runs taps, kq*PanelK values
+// each; len(rows) a multiple of 4) and writes the first m to dst's rows.
+// When N is whole panels the whole tiles go straight into dst and only a
+// last partial tile through scratch; otherwise a padded scratch is copied
+// out.
+func panelProduct(sp *panelBufs, m int, rows, taps []int, kq int, p *I16Panels, ep []float32, dst []int32) {
 	n8 := p.Panels() * PanelN
-	if m4 == m && n8 == p.N && row(m-1) == m-1 {
-		gemmI16PFast(m4, sp.a, lda, taps, kq, p, ep, dst, p.N)
+	if n8 == p.N {
+		full := m &^ 3
+		if full > 0 {
+			gemmI16PFast(sp.a, rows[:full], taps, kq, p, ep, dst, p.N)
+		}
+		if full < m {
+			sp.acc = growTo(sp.acc, 4*n8)
+			gemmI16PFast(sp.a, rows[full:full+4], taps, kq, p, ep, sp.acc, n8)
+			copy(dst[full*p.N:m*p.N], sp.acc)
+		}
 		return
 	}
-	sp.acc = growTo(sp.acc, m4*n8)
-	gemmI16PFast(m4, sp.a, lda, taps, kq, p, ep, sp.acc, n8)
+	sp.acc = growTo(sp.acc, len(rows)*n8)
+	gemmI16PFast(sp.a, rows, taps, kq, p, ep, sp.acc, n8)
 	for i := 0; i < m; i++ {
-		copy(dst[i*p.N:(i+1)*p.N], sp.acc[row(i)*n8:])
+		copy(dst[i*p.N:(i+1)*p.N], sp.acc[i*n8:])
 	}
 }
 
 type panelBufs struct {
-	a   []int16
-	acc []int32
-	ep  []float32
+	a    []int16
+	acc  []int32
+	ep   []float32
+	rows []int
 }
 
 var panelScratch = sync.Pool{New: func() any { return new(panelBufs) }}
@@ -97,13 +120,13 @@ func widenI8Go(m, k, kp int, a []int8, a16 []int16) {
 
 // gemmI16PGo is the panel GEMM in plain Go, in the order of the SIMD tile:
 // for each 4-row block and panel, four channel sums of each row per pair
-// of k. Row i's K values are the runs of kq*PanelK values at a[i*lda+t]
-// for t in taps, in order; m4 is a multiple of 4; acc rows are ldc apart
-// and receive all Panels()*PanelN columns: int32 sums, or with ep the
-// float32 bits of the fused epilogue (see panelsEpilogue).
-func gemmI16PGo(m4 int, a []int16, lda int, taps []int, kq int, p *I16Panels, ep []float32, acc []int32, ldc int) {
+// of k. Product row i's K values are the runs of kq*PanelK values at
+// a[rows[i]+t] for t in taps, in order; len(rows) is a multiple of 4; acc
+// rows are ldc apart and receive all Panels()*PanelN columns: int32 sums,
+// or with ep the float32 bits of the fused epilogue (see panelsEpilogue).
+func gemmI16PGo(a []int16, rows, taps []int, kq int, p *I16Panels, ep []float32, acc []int32, ldc int) {
 	kp, run := p.KP, kq*PanelK
-	for i := 0; i < m4; i += 4 {
+	for i := 0; i < len(rows); i += 4 {
 		for pan := 0; pan < p.Panels(); pan++ {
 			w := p.Data[pan*kp*PanelN : (pan+1)*kp*PanelN]
 			var s [4][PanelN]int32
@@ -111,7 +134,7 @@ func gemmI16PGo(m4 int, a []int16, lda int, taps []int, kq int, p *I16Panels, ep
 				for q := 0; q < run/2; q++ {
 					wq := w[(ti*run/2+q)*2*PanelN:][:2*PanelN]
 					for r := range 4 {
-						x := a[(i+r)*lda+t+2*q:]
+						x := a[rows[i+r]+t+2*q:]
 						a0, a1 := int32(x[0]), int32(x[1])
 						for c := range PanelN {
 							s[r][c] += a0*int32(wq[2*c]) + a1*int32(wq[2*c+1])

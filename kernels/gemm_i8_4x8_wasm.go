@@ -12,17 +12,18 @@ func init() {
 }
 
 // gemmI16P4x8 (gemm_i8_4x8_wasm.s) writes the 4 x 8*npan block of acc
-// (rows ldc bytes apart) from 4 int16 rows of A (lda bytes apart, their K
-// values in ntaps runs of 4*kq starting taps[t] bytes into each row) and
-// npan panels at pw: int32 sums, or, when ep is not nil, the float32 bits
-// of the epilogue ep (see panelsEpilogue) applied to them.
+// (rows ldc bytes apart) from 4 int16 rows of A (row r starting rows[r]
+// values after a, its K values in ntaps runs of 4*kq starting taps[t]
+// bytes into the row) and npan panels at pw: int32 sums, or, when ep is
+// not nil, the float32 bits of the epilogue ep (see panelsEpilogue)
+// applied to them.
 //
 //go:noescape
-func gemmI16P4x8(kq int, a *int16, lda int, taps *int64, ntaps int, pw *int16, npan int, acc *int32, ldc int, ep *float32)
+func gemmI16P4x8(kq int, a *int16, rows *int, taps *int64, ntaps int, pw *int16, npan int, acc *int32, ldc int, ep *float32)
 
 // gemmI16PWasm is gemmI16PGo through the assembly tile, one call per
 // four rows (all panels, all taps).
-func gemmI16PWasm(m4 int, a []int16, lda int, taps []int, kq int, p *I16Panels, ep []float32, acc []int32, ldc int) {
+func gemmI16PWasm(a []int16, rows, taps []int, kq int, p *I16Panels, ep []float32, acc []int32, ldc int) {
 	np, run := p.Panels(), kq*PanelK
 	var tb [9]int64
 	last := 0
@@ -30,18 +31,23 @@ func gemmI16PWasm(m4 int, a []int16, lda int, taps []int, kq int, p *I16Panels, 
 		tb[i] = 2 * int64(t)
 		last = max(last, t)
 	}
-	if len(taps) > len(tb) || run*len(taps) != p.KP {
-		gemmI16PGo(m4, a, lda, taps, kq, p, ep, acc, ldc)
+	lo, hi := 0, 0
+	for _, r := range rows {
+		lo, hi = min(lo, r), max(hi, r)
+	}
+	if len(taps) > len(tb) || run*len(taps) != p.KP || lo < 0 || len(rows)%4 != 0 {
+		gemmI16PGo(a, rows, taps, kq, p, ep, acc, ldc)
 		return
 	}
-	_, _, _ = a[(m4-1)*lda+last+run-1], p.Data[np*p.KP*PanelN-1], acc[(m4-1)*ldc+np*PanelN-1]
+	m4 := len(rows)
+	_, _, _ = a[hi+last+run-1], p.Data[np*p.KP*PanelN-1], acc[(m4-1)*ldc+np*PanelN-1]
 	var pe *float32
 	if ep != nil {
 		_ = ep[np*3*PanelN-1]
 		pe = &ep[0]
 	}
 	for i := 0; i < m4; i += 4 {
-		gemmI16P4x8(kq, &a[i*lda], 2*lda, &tb[0], len(taps), &p.Data[0], np, &acc[i*ldc], 4*ldc, pe)
+		gemmI16P4x8(kq, &a[0], &rows[i], &tb[0], len(taps), &p.Data[0], np, &acc[i*ldc], 4*ldc, pe)
 	}
 }
 

@@ -3,14 +3,14 @@
 #include "textflag.h"
 #include "loop_wasm.h"
 
-// func gemmI16P4x8(kq int, a *int16, lda int, taps *int64, ntaps int, pw *int16, npan int, acc *int32, ldc int, ep *float32)
+// func gemmI16P4x8(kq int, a *int16, rows *int, taps *int64, ntaps int, pw *int16, npan int, acc *int32, ldc int, ep *float32)
 // acc[0:4, 0:8*npan] (row stride ldc bytes) = the products of 4 rows of
-// int16 activations, lda bytes apart, with the npan panels at pw
-// (I16Panels layout). Row r's K values are ntaps runs of 4*kq values, run t
-// starting taps[t] bytes after a + r*lda: one run (tap 0) for a plain
-// product, nine for a 3x3 convolution read straight from a padded image
-// (taps = the window's pixel offsets, lda = one pixel), so there is no
-// im2col. A 4x8 register tile (V0-V7: row r's channels 0-3 in V(2r), 4-7
+// int16 activations with the npan panels at pw (I16Panels layout). Row r
+// starts rows[r] int16 values after a, and its K values are ntaps runs of
+// 4*kq values, run t starting taps[t] bytes after the row's start: one
+// run (tap 0) for a plain product, nine for a 3x3 convolution read
+// straight from a padded image (taps = the window's pixel offsets, rows =
+// each output pixel's window), so there is no im2col. A 4x8 register tile (V0-V7: row r's channels 0-3 in V(2r), 4-7
 // in V(2r+1)): per pair of k, the two v128 of the panel (V8, V9) are
 // multiplied by each row's activation pair broadcast to all lanes (V10)
 // with i32x4.dot_i16x8_s, which gives four channel sums at once. Each
@@ -22,7 +22,7 @@
 // operations), from ep's 24 values a panel: zc (int32 bits), scale, bias.
 // Registers: R0 iterations left, R1-R4 the rows, R5 the panel data (the
 // panels and their runs are contiguous, so it runs on), R6 panels left,
-// R7 acc, R8 ldc, R13 a, R14 lda, R15 the tap entry.
+// R7 acc, R8 ldc, R13 a, R14 rows, R15 the tap entry.
 
 // ROW adds row pair x (an i32 on the stack) times the panel's V8, V9 into
 // lo, hi.
@@ -42,13 +42,17 @@
 // panel's ep entry at PC_B to v.
 #define EPI(v, off) Get v; Get PC_B; V128Load $(off); I32x4Sub; F32x4ConvertI32x4S; Get PC_B; V128Load $(off+32); F32x4Mul; Get PC_B; V128Load $(off+64); F32x4Add; Set v
 
+// ROWAT adds the byte offset of the row start at off in the rows table
+// (R14: int64 element offsets) to the address on the stack.
+#define ROWAT(off) Get R14; I32WrapI64; I64Load $(off); I64Const $1; I64Shl; I64Add
+
 // STORE2 stores lo, hi at the address on the stack plus 0 and 16.
 #define STORE2(lo, hi) I32WrapI64; Set PC_B; Get PC_B; Get lo; V128Store $0; Get PC_B; Get hi; V128Store $0, $16
 
 TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-80
 	I64Load a+8(FP)
 	Set R13
-	I64Load lda+16(FP)
+	I64Load rows+16(FP)
 	Set R14
 	I64Load pw+40(FP)
 	Set R5
@@ -92,16 +96,19 @@ TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-80
 	I64Load $0
 	Get R13
 	I64Add
-	Tee R1
-	Get R14
-	I64Add
-	Tee R2
-	Get R14
-	I64Add
-	Tee R3
-	Get R14
-	I64Add
+	Set R1
+	Get R1
+	ROWAT(8)
+	Set R2
+	Get R1
+	ROWAT(16)
+	Set R3
+	Get R1
+	ROWAT(24)
 	Set R4
+	Get R1
+	ROWAT(0)
+	Set R1
 	Block
 	Loop
 		Get R0
