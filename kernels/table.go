@@ -625,6 +625,9 @@ func genQuant(r *rand.Rand, d []int) Case {
 	if d[0] > 2 {
 		x[0], x[1] = 0.125, -0.375 // x*20 = 2.5 and -7.5: ties round to even
 	}
+	if d[0] > 8 { // NaN gives 0; infinities, huge values and 6.5*20 saturate
+		x[2], x[3], x[4], x[5], x[6], x[7] = float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 1e30, -3e9, 6.5
+	}
 	q := make([]int8, len(x))
 	return Case{Run: func(fast bool) {
 		if fast {

@@ -129,7 +129,7 @@ func TestWasm_SIMDOpcodes(t *testing.T) {
 		minSIMD int
 	}{
 		{"gemmI8Panel2", 20}, {"gemmI16P4x8", 40}, {"widenI8Wasm", 3}, {"unpackW4Rows", 5}, {"gemmB1Tile2x2", 12},
-		{"gemmF32Rows4", 20}, {"siluVec", 30}, {"gnVec", 40}, {"gnSums", 10}, {"quantizeWasm", 5},
+		{"gemmF32Rows4", 20}, {"siluVec", 30}, {"gnVec", 40}, {"gnSums", 10}, {"quantizeWasm", 5}, {"quantVec", 10},
 		{"b1Run9", 30}, {"b1Run5", 20}, {"convU8Sign32", 80}, {"gemmB1I8Row", 60},
 	} {
 		body, ok := bodies[pkg+c.fn]
