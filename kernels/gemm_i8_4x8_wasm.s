@@ -10,13 +10,15 @@
 // 4*kq values, run t starting taps[t] bytes after the row's start: one
 // run (tap 0) for a plain product, nine for a 3x3 convolution read
 // straight from a padded image (taps = the window's pixel offsets, rows =
-// each output pixel's window), so there is no im2col. A 4x8 register tile (V0-V7: row r's channels 0-3 in V(2r), 4-7
-// in V(2r+1)): per pair of k, the two v128 of the panel (V8, V9) are
-// multiplied by each row's activation pair broadcast to all lanes (V10)
+// each output pixel's window), so there is no im2col. A 4x8 register
+// tile (V0-V7: row r's channels 0-3 in V(2r), 4-7 in V(2r+1)): per pair
+// of k, the two v128 of the panel are multiplied by each row's activation
+// pair broadcast to all lanes (v128.load32_splat, one instruction in V8)
 // with i32x4.dot_i16x8_s, which gives four channel sums at once. Each
-// iteration takes two pairs: one i64 load a row (R9-R12, both pairs), the
-// panel's four v128 at immediate offsets from PC_B (the one i32 local,
-// free in a leaf function), so wazero checks bounds once per base.
+// iteration takes two pairs: the panel's four v128 (V8, V9, V11, V12) at
+// immediate offsets from PC_B (the one i32 local, free in a leaf
+// function), then each row's two pairs at offsets from it, so wazero
+// checks bounds once per base.
 // With ep not nil, each tile is stored as the float32 bits of the
 // epilogue float32(float32(sum - zc)*scale) + bias (epilogueF32Ref's
 // operations), from ep's 24 values a panel: zc (int32 bits), scale, bias.
@@ -24,19 +26,24 @@
 // panels and their runs are contiguous, so it runs on), R6 panels left,
 // R7 acc, R8 ldc, R13 a, R14 rows, R15 the tap entry.
 
-// ROW adds row pair x (an i32 on the stack) times the panel's V8, V9 into
-// lo, hi.
-#define ROW(lo, hi) I32x4Splat; Tee V10; Get V8; I32x4DotI16x8S; Get lo; I32x4Add; Set lo; Get V10; Get V9; I32x4DotI16x8S; Get hi; I32x4Add; Set hi
+// ROW adds the row pair broadcast on the stack times the panel pair pa,
+// pb into lo, hi.
+#define ROW(lo, hi, pa, pb) Tee V10; Get pa; I32x4DotI16x8S; Get lo; I32x4Add; Set lo; Get V10; Get pb; I32x4DotI16x8S; Get hi; I32x4Add; Set hi
 
-// PANEL loads the panel's pair at off into V8, V9.
-#define PANEL(off) Get PC_B; V128Load $(off); Set V8; Get PC_B; V128Load $(off+16); Set V9
+// PANEL loads the panel's pair at off (from PC_B) into va, vb.
+#define PANEL(off, va, vb) Get PC_B; V128Load $(off); Set va; Get PC_B; V128Load $(off+16); Set vb
 
-// LO and HI push the first and second pair of the i64 in reg.
-#define LO(reg) Get reg; I32WrapI64
-#define HI(reg) Get reg; I64Const $32; I64ShrU; I32WrapI64
+// PAIRS adds the row at ptr's two pairs times the panel (V8, V9 and V11,
+// V12) into lo, hi and advances ptr: each pair is broadcast to all lanes
+// straight from memory (v128.load32_splat) at an offset from PC_B.
+#define PAIRS(ptr, lo, hi) Get ptr; I32WrapI64; Set PC_B; Get PC_B; SPLAT32; ROW(lo, hi, V8, V9); Get PC_B; I32Const $4; I32Add; SPLAT32; ROW(lo, hi, V11, V12); ADDI(ptr, 8)
 
-// LOADROW loads 4 int16 of the row at ptr into reg and advances ptr.
-#define LOADROW(ptr, reg) Get ptr; I32WrapI64; I64Load $0; Set reg; Get ptr; I64Const $8; I64Add; Set ptr
+// SPLAT32 is v128.load32_splat of the address on the stack. Go's wasm
+// assembler writes that opcode without its memarg (cmd/internal/obj/wasm
+// gives one to V128Load only), so the two bytes follow as two 0x00
+// opcodes (Unreachable): alignment 2^0, offset 0. TestWasm_SIMDOpcodes
+// and the kernel table under wazero fail if the encoding ever changes.
+#define SPLAT32 V128Load32Splat; Unreachable; Unreachable
 
 // EPI applies the epilogue of the four channels at off (0 or 16) of the
 // panel's ep entry at PC_B to v.
@@ -114,23 +121,15 @@ TEXT ·gemmI16P4x8(SB), NOSPLIT, $0-80
 		Get R0
 		I64Eqz
 		BrIf $1
-		LOADROW(R1, R9)
-		LOADROW(R2, R10)
-		LOADROW(R3, R11)
-		LOADROW(R4, R12)
 		Get R5
 		I32WrapI64
 		Set PC_B
-		PANEL(0)
-		LO(R9); ROW(V0, V1)
-		LO(R10); ROW(V2, V3)
-		LO(R11); ROW(V4, V5)
-		LO(R12); ROW(V6, V7)
-		PANEL(32)
-		HI(R9); ROW(V0, V1)
-		HI(R10); ROW(V2, V3)
-		HI(R11); ROW(V4, V5)
-		HI(R12); ROW(V6, V7)
+		PANEL(0, V8, V9)
+		PANEL(32, V11, V12)
+		PAIRS(R1, V0, V1)
+		PAIRS(R2, V2, V3)
+		PAIRS(R3, V4, V5)
+		PAIRS(R4, V6, V7)
 		ADDI(R5, 64)
 		DECR(R0)
 		Br $0
