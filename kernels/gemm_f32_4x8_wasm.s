@@ -12,11 +12,12 @@
 // Registers: R0 k left, R1-R4 the rows of A, R5 B at k, R6 panels left,
 // R7 C, R8 ldc, R9 ldb, R13 a, R14 lda, R15 B's panel.
 
-// ROW adds a (an f32 on the stack, broadcast) times V8, V9 into lo, hi.
-#define ROW(lo, hi) F32x4Splat; Tee V10; Get V8; F32x4Mul; Get lo; F32x4Add; Set lo; Get V10; Get V9; F32x4Mul; Get hi; F32x4Add; Set hi
+// ROW adds a (broadcast on the stack) times V8, V9 into lo, hi.
+#define ROW(lo, hi) Tee V10; Get V8; F32x4Mul; Get lo; F32x4Add; Set lo; Get V10; Get V9; F32x4Mul; Get hi; F32x4Add; Set hi
 
-// AVAL pushes the float32 at ptr and advances ptr by 4 bytes.
-#define AVAL(ptr) Get ptr; I32WrapI64; F32Load $0; Get ptr; I64Const $4; I64Add; Set ptr
+// AVAL pushes the float32 at ptr broadcast to four lanes (one
+// instruction in V8) and advances ptr by 4 bytes.
+#define AVAL(ptr) Get ptr; I32WrapI64; SPLAT32; Get ptr; I64Const $4; I64Add; Set ptr
 
 // CROW pushes the address of C's row r (0-3) of this panel.
 #define CROW(r) Get R7; Get R8; I64Const $(r); I64Mul; I64Add; I32WrapI64

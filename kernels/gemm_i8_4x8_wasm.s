@@ -38,13 +38,6 @@
 // straight from memory (v128.load32_splat) at an offset from PC_B.
 #define PAIRS(ptr, lo, hi) Get ptr; I32WrapI64; Set PC_B; Get PC_B; SPLAT32; ROW(lo, hi, V8, V9); Get PC_B; I32Const $4; I32Add; SPLAT32; ROW(lo, hi, V11, V12); ADDI(ptr, 8)
 
-// SPLAT32 is v128.load32_splat of the address on the stack. Go's wasm
-// assembler writes that opcode without its memarg (cmd/internal/obj/wasm
-// gives one to V128Load only), so the two bytes follow as two 0x00
-// opcodes (Unreachable): alignment 2^0, offset 0. TestWasm_SIMDOpcodes
-// and the kernel table under wazero fail if the encoding ever changes.
-#define SPLAT32 V128Load32Splat; Unreachable; Unreachable
-
 // EPI applies the epilogue of the four channels at off (0 or 16) of the
 // panel's ep entry at PC_B to v.
 #define EPI(v, off) Get v; Get PC_B; V128Load $(off); I32x4Sub; F32x4ConvertI32x4S; Get PC_B; V128Load $(off+32); F32x4Mul; Get PC_B; V128Load $(off+64); F32x4Add; Set v
