@@ -83,6 +83,9 @@ var Table = []Op{
 	{Name: "conv_i8", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
 		Bench: unetConvs,
 		Ops:   convOps, Gen: genConvI8, Random: randConv},
+	{Name: "conv_i8u", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
+		Bench: [][]int{{28, 28, 32, 32, 3, 1}},
+		Ops:   convOps, Gen: genConvI8U, Random: randConv},
 	{Name: "conv_i8p", Dims: []string{"H", "W", "Cin", "Cout", "KSize", "Stride"},
 		Bench: unetConvs,
 		Ops:   convOps, Gen: genConvI8P, Shapes: convPanelSweep, Random: func(r *rand.Rand) []int {
@@ -419,14 +422,29 @@ func withRef(fast bool, f func()) {
 	f()
 }
 
-func genConvI8(r *rand.Rand, d []int) Case { return convI8Case(r, d, false) }
+// Weights of a conv_i8 case: prepared as the engine prepares them on
+// this target, never prepared, or laid out as panels on every target.
+const (
+	convPrepared = iota
+	convUnprepared
+	convForcedPanels
+)
 
-// genConvI8P is genConvI8 with the weights prepared as int16 panels for
-// the fast run, so ConvI8 runs its implicit GEMM (or im2col and the panel
-// GEMM) against the scalar reference.
-func genConvI8P(r *rand.Rand, d []int) Case { return convI8Case(r, d, true) }
+// genConvI8 is ConvI8 as the engine runs it on this target: its weights
+// prepared by Q8Matrix.Prepare (int16 panels and the implicit GEMM in
+// wasm, nothing natively), against the scalar reference.
+func genConvI8(r *rand.Rand, d []int) Case { return convI8Case(r, d, convPrepared) }
 
-func convI8Case(r *rand.Rand, d []int, panels bool) Case {
+// genConvI8U is genConvI8 on weights that are never prepared (im2col and
+// the plain int8 GEMM on every target).
+func genConvI8U(r *rand.Rand, d []int) Case { return convI8Case(r, d, convUnprepared) }
+
+// genConvI8P is genConvI8 with the weights laid out as int16 panels on
+// every target, so ConvI8 runs its implicit GEMM (or im2col and the panel
+// GEMM) natively too.
+func genConvI8P(r *rand.Rand, d []int) Case { return convI8Case(r, d, convForcedPanels) }
+
+func convI8Case(r *rand.Rand, d []int, weights int) Case {
 	s := ConvShape{H: d[0], W: d[1], Cin: d[2], Cout: d[3], KSize: d[4], Stride: d[5]}
 	x := randI8(r, s.H*s.W*s.Cin, -128, 127)
 	scale := make([]float32, s.Cout)
@@ -435,7 +453,11 @@ func convI8Case(r *rand.Rand, d []int, panels bool) Case {
 	}
 	w, _ := NewQ8Matrix(s.Cout, s.K(), randI8(r, s.Cout*s.K(), -127, 127), scale)
 	var p *I16Panels
-	if panels {
+	switch weights {
+	case convPrepared:
+		w.Prepare()
+		p = w.panels
+	case convForcedPanels:
 		p = newI16Panels(w.N, w.K, w.Data)
 	}
 	e := &Epilogue{AScale: 0.05, AZero: int32(r.IntN(21) - 10), Bias: randF32(r, s.Cout, 1)}

@@ -101,9 +101,10 @@ func BenchmarkBrowser(b *testing.B) {
 			b.ReportMetric(us, "us/image-bnet-"+strings.Fields(c.name)[1])
 		}
 		fmt.Println("\n| kernel in Chromium (worker) | shape | GOPS |\n|---|---|---|")
-		// the old kernels beside their replacements (gemm_i8 / gemm_i8p,
-		// conv_i8 / conv_i8p), every benchmark shape
-		for _, name := range []string{"gemm_i8", "gemm_i8p", "gemm_w4", "gemm_w4p", "conv_i8", "conv_i8p", "gemm_b1", "gemm_f32", "groupnorm_f32", "groupnorm_silu_f32"} {
+		// the plain kernels beside the engine's (gemm_i8 / gemm_i8p, the
+		// unprepared conv_i8u / conv_i8 on prepared panels), every
+		// benchmark shape
+		for _, name := range []string{"gemm_i8", "gemm_i8p", "gemm_w4", "gemm_w4p", "conv_i8u", "conv_i8", "gemm_b1", "gemm_f32", "gemm_f32t", "groupnorm_f32", "groupnorm_silu_f32"} {
 			op, _ := kernels.Lookup(name)
 			for bi, dims := range op.Bench {
 				r, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](
