@@ -46,10 +46,24 @@ func gemmI16PWasm(a []int16, rows, taps []int, kq int, p *I16Panels, ep []float3
 		_ = ep[np*3*PanelN-1]
 		pe = &ep[0]
 	}
-	for i := 0; i < m4; i += 4 {
-		gemmI16P4x8(kq, &a[0], &rows[i], &tb[0], len(taps), &p.Data[0], np, &acc[i*ldc], 4*ldc, pe)
+	// panels in groups of at most panelGroupBytes, so that a group stays
+	// in the L1 cache while every row tile runs over it
+	g := max(1, min(np, panelGroupBytes/(2*p.KP*PanelN)))
+	for p0 := 0; p0 < np; p0 += g {
+		ng := min(g, np-p0)
+		pw := &p.Data[p0*p.KP*PanelN]
+		var pg *float32
+		if pe != nil {
+			pg = &ep[p0*3*PanelN]
+		}
+		for i := 0; i < m4; i += 4 {
+			gemmI16P4x8(kq, &a[0], &rows[i], &tb[0], len(taps), pw, ng, &acc[i*ldc+p0*PanelN], 4*ldc, pg)
+		}
 	}
 }
+
+// panelGroupBytes bounds the weight panels one pass over the rows reads.
+const panelGroupBytes = 32 << 10
 
 // widenI8Wasm is widenI8Go sixteen values at a time.
 func widenI8Wasm(m, k, kp int, a []int8, a16 []int16) {
