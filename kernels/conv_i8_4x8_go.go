@@ -1,16 +1,17 @@
 package kernels
 
 // implicitConv reports whether an 8-bit conv with weight panels p runs
-// as an implicit GEMM (convPanels): 3x3, stride 1, Cin a multiple of
-// PanelK (so that each tap's run of Cin values is whole pairs).
+// as an implicit GEMM (convPanels): 3x3 (stride 1 or 2), Cin a multiple
+// of PanelK (so that each tap's run of Cin values is whole pairs).
 func implicitConv(s ConvShape, p *I16Panels) bool {
-	return p != nil && s.KSize == 3 && s.Stride == 1 && s.Cin%PanelK == 0 && s.M() >= panelMinM
+	return p != nil && s.KSize == 3 && (s.Stride == 1 || s.Stride == 2) && s.Cin%PanelK == 0 && s.M() >= panelMinM
 }
 
 // convPanels is ConvI8/ConvW4 (their checks, product and epilogue) as an
 // implicit GEMM: x is widened once into a zero-point-padded int16 image
 // of (H+2) x (W+2) pixels, and the panel GEMM reads each output pixel's
-// nine taps straight from it (tap (kh, kw) at pixel offset kh*(W+2)+kw),
+// nine taps straight from it (tap (kh, kw) at pixel offset kh*(W+2)+kw
+// from the window's corner, which a stride of 2 moves two pixels a step),
 // so there is no im2col matrix (9x the image). Each product row is one
 // output pixel, found through a table of row starts, so the padding
 // columns cost nothing and the tiles store straight into the output.
@@ -41,7 +42,8 @@ func convPanels(op string, s ConvShape, x []int8, n, k int, p *I16Panels, e *Epi
 			taps[t] = (t/3*wp + t%3) * c
 		}
 		// output pixel i's window starts at its top-left tap in the padded image
-		sp.rows = panelRows(sp.rows, m, func(i int) int { return (i/s.W*wp + i%s.W) * c })
+		_, wo := s.Out()
+		sp.rows = panelRows(sp.rows, m, func(i int) int { return (i/wo*wp + i%wo) * s.Stride * c })
 		panelProduct(sp, m, sp.rows, taps[:], c/PanelK, p, ep, dst)
 	})
 	return nil

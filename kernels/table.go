@@ -183,14 +183,15 @@ var unetConvs = [][]int{
 	{28, 28, 32, 1, 3, 1},   // out
 }
 
-// convPanelSweep visits the implicit-GEMM conv around its 4x8 tile: product
-// rows H*(W+2) around multiples of 4, Cout around 8, Cin whole pairs of
-// pairs; the last three shapes take the panel GEMM through im2col.
+// convPanelSweep visits the implicit-GEMM conv around its 4x8 tile: output
+// pixels around multiples of 4, Cout around 8, Cin whole pairs of pairs,
+// stride 1 and 2; the last two shapes take the panel GEMM through im2col.
 var convPanelSweep = [][]int{
 	{2, 2, 4, 8, 3, 1}, {3, 3, 4, 7, 3, 1}, {3, 5, 8, 9, 3, 1}, {4, 4, 4, 17, 3, 1},
 	{7, 7, 32, 16, 3, 1}, {14, 14, 64, 64, 3, 1}, {5, 6, 12, 1, 3, 1}, {1, 9, 8, 8, 3, 1},
 	{9, 1, 4, 3, 3, 1}, {28, 28, 32, 32, 3, 1},
-	{5, 5, 3, 4, 3, 1}, {7, 6, 8, 3, 3, 2}, {4, 4, 8, 2, 1, 1},
+	{7, 6, 8, 3, 3, 2}, {5, 7, 4, 9, 3, 2}, {3, 3, 4, 5, 3, 2}, {28, 28, 32, 32, 3, 2}, {14, 14, 64, 64, 3, 2},
+	{5, 5, 3, 4, 3, 1}, {4, 4, 8, 2, 1, 1},
 }
 
 func uniq(v []int) []int {
