@@ -83,37 +83,66 @@ func (r *Res) convs() []*Conv {
 // Forward predicts the noise of one image x [Size*Size] at time step t
 // with label (Classes = unconditional).
 func (n *Net) Forward(x []float32, t float64, label int) ([]float32, error) {
+	out, err := n.forward(x, t, label)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// forward predicts the noise of x at t for each label; the time
+// embedding and the input conv, which do not depend on the label, run
+// once for all of them (the same bits as one Forward per label).
+func (n *Net) forward(x []float32, t float64, labels ...int) ([][]float32, error) {
 	s := n.Cfg.Size
 	if len(x) != s*s {
 		return nil, fmt.Errorf("engine: input of %d values, want %d", len(x), s*s)
 	}
-	if label < 0 || label > n.Cfg.Classes {
-		return nil, fmt.Errorf("engine: label %d outside [0, %d]", label, n.Cfg.Classes)
+	for _, label := range labels {
+		if label < 0 || label > n.Cfg.Classes {
+			return nil, fmt.Errorf("engine: label %d outside [0, %d]", label, n.Cfg.Classes)
+		}
 	}
 	if t < 0 || t > 1e4 || math.IsNaN(t) {
 		return nil, fmt.Errorf("engine: time step %v out of range", t)
 	}
 	n.scr.next = 0
 	if n.Prof != nil {
-		n.Prof.Forwards++
+		n.Prof.Forwards += len(labels)
 		defer n.chargeRest(time.Now(), n.Prof.D)
 	}
-	e, _, _, err := n.TE1.apply(n, timeEmbedding(t, n.Cfg.TimeDim), 1, 1)
+	te, _, _, err := n.TE1.apply(n, timeEmbedding(t, n.Cfg.TimeDim), 1, 1)
 	if err != nil {
 		return nil, err
 	}
-	if e, _, _, err = n.TE2.apply(n, n.silu(e), 1, 1); err != nil {
+	if te, _, _, err = n.TE2.apply(n, n.silu(te), 1, 1); err != nil {
 		return nil, err
 	}
-	d := n.Cfg.EmbDim
-	kernels.Add(e, n.Class[label*d:(label+1)*d], e)
-	se := n.silu(e)
+	hin, hh, ww, err := n.In.apply(n, x, s, s)
+	if err != nil {
+		return nil, err
+	}
+	outs := make([][]float32, len(labels))
+	for i, label := range labels {
+		out, err := n.forwardLabel(te, hin, hh, ww, label)
+		if err != nil {
+			return nil, err
+		}
+		outs[i] = append([]float32(nil), out...) // the arena is reused by the next call
+	}
+	return outs, nil
+}
 
-	h, hh, ww, err := n.In.apply(n, x, s, s)
-	if err != nil {
-		return nil, err
-	}
+// forwardLabel runs the rest of the U-Net for one label from the time
+// embedding te and the input conv's output h [hh, ww, Ch[0]], which it
+// leaves unchanged.
+func (n *Net) forwardLabel(te, h []float32, hh, ww, label int) ([]float32, error) {
+	d := n.Cfg.EmbDim
+	e := n.buf(d)
+	kernels.Add(te, n.Class[label*d:(label+1)*d], e)
+	se := n.silu(e)
 	var h0, h1 []float32
+	var err error
 	if h0, err = n.D0.apply(n, h, se, hh, ww); err != nil {
 		return nil, err
 	}
@@ -155,10 +184,7 @@ func (n *Net) Forward(x []float32, t float64, label int) ([]float32, error) {
 		return nil, err
 	}
 	out, _, _, err := n.Out.apply(n, h, hh, ww)
-	if err != nil {
-		return nil, err
-	}
-	return append([]float32(nil), out...), nil // the arena is reused by the next call
+	return out, err
 }
 
 func (n *Net) upConcat(h, skip []float32, hh, ww, ch, cs int) ([]float32, int, int, error) {

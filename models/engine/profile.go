@@ -117,16 +117,16 @@ func ProfileSteps(n *Net, reps int) (*Profile, error) {
 	if reps < 1 {
 		return nil, fmt.Errorf("engine: profile of %d steps", reps)
 	}
-	if _, err := TimeSteps(n, 0); err != nil {
+	step := benchStep(n)
+	if err := step(); err != nil {
 		return nil, err
 	}
 	old := n.Prof
 	defer func() { n.Prof = old }()
 	p := new(Profile)
 	n.Prof = p
-	s, x := DefaultSchedule(), Noise(1, n.Cfg.Size*n.Cfg.Size)
 	for range reps {
-		if _, err := n.DDIMStep(s, x, 500, 450, 3, 3); err != nil {
+		if err := step(); err != nil {
 			return nil, err
 		}
 	}

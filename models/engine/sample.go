@@ -43,14 +43,28 @@ func (s *Schedule) DDIMTimesteps(n int) []int {
 
 // GuidedEps predicts the noise of x at t for label with classifier-free
 // guidance w (w == 1: the conditional prediction alone).
+// The two predictions share the time embedding and the input conv,
+// except while Observe is set (calibration sees every layer's input once
+// per prediction).
 func (n *Net) GuidedEps(x []float32, t int, label int, w float64) ([]float32, error) {
-	c, err := n.Forward(x, float64(t), label)
-	if err != nil || w == 1 {
-		return c, err
+	if w == 1 {
+		return n.Forward(x, float64(t), label)
 	}
-	u, err := n.Forward(x, float64(t), n.Cfg.Classes)
-	if err != nil {
-		return nil, err
+	var c, u []float32
+	if n.Observe == nil {
+		cu, err := n.forward(x, float64(t), label, n.Cfg.Classes)
+		if err != nil {
+			return nil, err
+		}
+		c, u = cu[0], cu[1]
+	} else {
+		var err error
+		if c, err = n.Forward(x, float64(t), label); err != nil {
+			return nil, err
+		}
+		if u, err = n.Forward(x, float64(t), n.Cfg.Classes); err != nil {
+			return nil, err
+		}
 	}
 	fw := float32(w)
 	out := make([]float32, len(c))
@@ -131,16 +145,26 @@ var ErrCanceled = fmt.Errorf("engine: generation canceled")
 // TimeSteps runs reps guided DDIM steps (guidance 3, two forward passes
 // each) after one warm-up step and returns their total nanoseconds.
 func TimeSteps(n *Net, reps int) (int64, error) {
-	s := DefaultSchedule()
-	x := Noise(1, n.Cfg.Size*n.Cfg.Size)
-	if _, err := n.DDIMStep(s, x, 500, 450, 3, 3); err != nil {
+	step := benchStep(n)
+	if err := step(); err != nil {
 		return 0, err
 	}
 	t0 := time.Now()
 	for i := 0; i < reps; i++ {
-		if _, err := n.DDIMStep(s, x, 500, 450, 3, 3); err != nil {
+		if err := step(); err != nil {
 			return 0, err
 		}
 	}
 	return time.Since(t0).Nanoseconds(), nil
+}
+
+// benchStep returns the guided DDIM step that TimeSteps and ProfileSteps
+// repeat: from t = 500 to 450, digit 3 (or the last class), guidance 3.
+func benchStep(n *Net) func() error {
+	s, x := DefaultSchedule(), Noise(1, n.Cfg.Size*n.Cfg.Size)
+	label := min(3, n.Cfg.Classes-1)
+	return func() error {
+		_, err := n.DDIMStep(s, x, 500, 450, label, 3)
+		return err
+	}
 }

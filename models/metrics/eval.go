@@ -16,9 +16,9 @@ import (
 // EvalResult holds the sample-quality metrics of one model and sampler.
 type EvalResult struct {
 	N       int
-	FD      float64 // FD-MNIST against the test set
-	CondAcc float64 // share classified as the requested digit
-	IS      float64 // classifier-based Inception Score analogue
+	FD      float64    // FD-MNIST against the test set
+	CondAcc float64    // share classified as the requested digit
+	IS      float64    // classifier-based Inception Score analogue
 	Pixels  PixelStats // of all n samples as grey bytes
 	Seconds float64
 	Samples *nn.T // the first up to 100 samples (for grids)
