@@ -434,7 +434,7 @@ func TestE2E_EscapeAndFocus(t *testing.T) {
 }
 
 // TestE2E_DocsColdVisit measures a cold visit of /docs with the committed
-// weights over HTTPS until its two live demos finish: under 2.5 MB, the
+// weights until its two live demos finish: under 2.5 MB, the
 // FP32 weights not among them.
 func TestE2E_DocsColdVisit(t *testing.T) {
 	if testing.Short() {
@@ -451,7 +451,7 @@ func TestE2E_DocsColdVisit(t *testing.T) {
 		t.Fatal(err)
 	}
 	cold := coldVisitOf(t, New(os.DirFS(out), log.New(io.Discard, "", 0)), "/docs", elementsDone)
-	t.Logf("cold /docs visit over HTTPS: %d bytes in %d requests", cold.bytes, cold.requests)
+	t.Logf("cold /docs visit: %d bytes in %d requests", cold.bytes, cold.requests)
 	if testing.Verbose() {
 		t.Log(strings.Join(cold.log, "\n"))
 	}
