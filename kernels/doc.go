@@ -55,14 +55,17 @@
 // widened to int16, eight output channels a panel, each pair of k stored
 // channel by channel, K padded to a multiple of 4. The panel GEMM
 // (gemm_i8_4x8_wasm.s) broadcasts a pair of int16 activations to all
-// lanes and multiplies it with a panel vector through i32x4.dot_i16x8_s,
-// so four channel sums form in the lanes with no widening and no
-// horizontal sum in its loop; a 4x8 tile of i32x4 accumulators. A 3x3
-// stride-1 conv on panels is an implicit GEMM (conv_i8_4x8_go.go): it
-// reads the nine taps of each output pixel from one zero-point-padded
-// int16 copy of the image, with no im2col matrix, and the float epilogue
-// runs in the tile's stores. 4-bit weights widen to the same panels, so
-// W4A8 runs the W8A8 kernel on the same integers.
+// lanes straight from memory (v128.load32_splat) and multiplies it with a
+// panel vector through i32x4.dot_i16x8_s, so four channel sums form in
+// the lanes with no widening and no horizontal sum in its loop; a 4x8
+// tile of i32x4 accumulators, the panels in groups of at most 32 KB (one
+// group in L1 over all rows). Each product row is found through a table
+// of row starts (element offsets). A 3x3 conv of stride 1 or 2 on panels
+// is an implicit GEMM (conv_i8_4x8_go.go): its rows are the output
+// pixels, each reading its nine taps from one zero-point-padded int16
+// copy of the image, with no im2col matrix and no padding columns, and
+// the float epilogue runs in the tile's stores. 4-bit weights widen to
+// the same panels, so W4A8 runs the W8A8 kernel on the same integers.
 //
 // # Quantization
 //
