@@ -87,10 +87,22 @@ func packB(trans bool, b, dst []float32, n, k, k0, kc int) {
 			}
 			continue
 		}
-		for q := 0; q < nr; q++ {
-			src := b[(j+q)*k+k0 : (j+q)*k+k0+kc]
-			for p, v := range src {
-				panel[p*f32NR+q] = v
+		if nr < f32NR {
+			for q := 0; q < nr; q++ {
+				src := b[(j+q)*k+k0 : (j+q)*k+k0+kc]
+				for p, v := range src {
+					panel[p*f32NR+q] = v
+				}
+			}
+			continue
+		}
+		// a whole panel: sixteen source rows read side by side, the panel
+		// written in order
+		src := b[j*k+k0:]
+		for p := 0; p < kc; p++ {
+			dst := (*[f32NR]float32)(panel[p*f32NR:])
+			for q := range dst {
+				dst[q] = src[q*k+p]
 			}
 		}
 	}
