@@ -5,6 +5,7 @@ package kernels
 import (
 	"simd/archsimd"
 	"sync"
+	"unsafe"
 )
 
 func init() {
@@ -134,18 +135,26 @@ func gemmF32Micro4x16(ap, bp, c []float32, ldc int) {
 	c10, c11 := archsimd.LoadFloat32x8(r1[:8]), archsimd.LoadFloat32x8(r1[8:16])
 	c20, c21 := archsimd.LoadFloat32x8(r2[:8]), archsimd.LoadFloat32x8(r2[8:16])
 	c30, c31 := archsimd.LoadFloat32x8(r3[:8]), archsimd.LoadFloat32x8(r3[8:16])
-	for len(ap) >= 4 && len(bp) >= 16 {
-		b0 := archsimd.LoadFloat32x8Array((*[8]float32)(bp[0:8]))
-		b1 := archsimd.LoadFloat32x8Array((*[8]float32)(bp[8:16]))
-		v := archsimd.BroadcastFloat32x8(ap[0])
-		c00, c01 = v.MulAdd(b0, c00), v.MulAdd(b1, c01)
-		v = archsimd.BroadcastFloat32x8(ap[1])
-		c10, c11 = v.MulAdd(b0, c10), v.MulAdd(b1, c11)
-		v = archsimd.BroadcastFloat32x8(ap[2])
-		c20, c21 = v.MulAdd(b0, c20), v.MulAdd(b1, c21)
-		v = archsimd.BroadcastFloat32x8(ap[3])
-		c30, c31 = v.MulAdd(b0, c30), v.MulAdd(b1, c31)
-		ap, bp = ap[4:], bp[16:]
+	// the loop steps raw pointers over the kc whole steps both panels hold
+	// (the slices' re-slicing cost bounds checks and spills every step)
+	kc := min(len(ap)/4, len(bp)/16)
+	if kc > 0 {
+		pa, pb := unsafe.Pointer(&ap[0]), unsafe.Pointer(&bp[0])
+		end := unsafe.Add(pa, 16*kc)
+		for pa != end {
+			b0 := archsimd.LoadFloat32x8Array((*[8]float32)(pb))
+			b1 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(pb, 32)))
+			a := (*[4]float32)(pa)
+			v := archsimd.BroadcastFloat32x8(a[0])
+			c00, c01 = v.MulAdd(b0, c00), v.MulAdd(b1, c01)
+			v = archsimd.BroadcastFloat32x8(a[1])
+			c10, c11 = v.MulAdd(b0, c10), v.MulAdd(b1, c11)
+			v = archsimd.BroadcastFloat32x8(a[2])
+			c20, c21 = v.MulAdd(b0, c20), v.MulAdd(b1, c21)
+			v = archsimd.BroadcastFloat32x8(a[3])
+			c30, c31 = v.MulAdd(b0, c30), v.MulAdd(b1, c31)
+			pa, pb = unsafe.Add(pa, 16), unsafe.Add(pb, 64)
+		}
 	}
 	c00.Store(r0[:8])
 	c01.Store(r0[8:16])
