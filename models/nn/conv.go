@@ -12,10 +12,11 @@ type Conv2D struct {
 	Cin, Cout, K, Stride int
 	Wt, B                *Param
 
-	x      *T
-	cols   [][]float32 // per image im2col [Cin*K*K, Ho*Wo], nil for 1x1 stride 1
-	gw, gb [][]float32
-	dcols  [][]float32 // per worker col2im scratch [Cin*K*K, Ho*Wo]
+	x        *T
+	cols     [][]float32 // per image im2col [Cin*K*K, Ho*Wo], nil for 1x1 stride 1
+	colShape [][2]int    // input H, W that last filled cols[i]
+	gw, gb   [][]float32
+	dcols    [][]float32 // per worker col2im scratch [Cin*K*K, Ho*Wo]
 }
 
 // NewConv2D makes a conv with Kaiming-uniform weights; outScale scales them
@@ -45,17 +46,22 @@ func (c *Conv2D) Forward(x *T) *T {
 	c.x = x
 	if len(c.cols) != x.B {
 		c.cols = make([][]float32, x.B)
+		c.colShape = make([][2]int, x.B)
 	}
 	ck := c.Cin * c.K * c.K
 	Parallel(x.B, func(_, i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			col := x.Img(i)
 			if !c.direct() {
+				// a buffer kept from the last step at this shape keeps its zeros
+				zeroed := len(c.cols[i]) == ck*ho*wo && c.colShape[i] == [2]int{x.H, x.W}
 				if len(c.cols[i]) != ck*ho*wo {
 					c.cols[i] = make([]float32, ck*ho*wo)
+					zeroed = true
 				}
+				c.colShape[i] = [2]int{x.H, x.W}
 				col = c.cols[i]
-				im2colNCHW(x.Img(i), col, c.Cin, x.H, x.W, c.K, c.Stride, ho, wo)
+				im2colNCHW(x.Img(i), col, c.Cin, x.H, x.W, c.K, c.Stride, ho, wo, zeroed)
 			}
 			yi := y.Img(i)
 			for o := 0; o < c.Cout; o++ {
@@ -109,6 +115,7 @@ func (c *Conv2D) Backward(dy *T) *T {
 				kernels.GemmF32T(true, false, ck, hw, c.Cout, c.Wt.W, dyi, dx.Img(i), false)
 			} else {
 				kernels.GemmF32T(true, false, ck, hw, c.Cout, c.Wt.W, dyi, dcol, false)
+				// dx is fresh from NewT, so zero
 				col2imNCHW(dcol, dx.Img(i), c.Cin, x.H, x.W, c.K, c.Stride, ho, wo)
 			}
 		}
@@ -131,7 +138,9 @@ func validCols(w, wo, kw, s, p int) (lo, hi int) {
 }
 
 // im2colNCHW: col[(c*K+kh)*K+kw, oy*wo+ox] = x[c, oy*s+kh-p, ox*s+kw-p] (0 outside).
-func im2colNCHW(x, col []float32, cin, h, w, k, s, ho, wo int) {
+// With zeroed set, col's outside positions already hold 0 (a buffer fresh
+// from make, or last filled by im2colNCHW at this shape) and are skipped.
+func im2colNCHW(x, col []float32, cin, h, w, k, s, ho, wo int, zeroed bool) {
 	p := k / 2
 	hw := ho * wo
 	for c := 0; c < cin; c++ {
@@ -144,12 +153,16 @@ func im2colNCHW(x, col []float32, cin, h, w, k, s, ho, wo int) {
 					iy := oy*s + kh - p
 					dst := row[oy*wo : (oy+1)*wo]
 					if iy < 0 || iy >= h {
-						clear(dst)
+						if !zeroed {
+							clear(dst)
+						}
 						continue
 					}
 					src := xc[iy*w : (iy+1)*w]
-					clear(dst[:lo])
-					clear(dst[hi:])
+					if !zeroed {
+						clear(dst[:lo])
+						clear(dst[hi:])
+					}
 					if s == 1 && hi > lo {
 						copy(dst[lo:hi], src[lo+kw-p:])
 						continue
@@ -163,11 +176,11 @@ func im2colNCHW(x, col []float32, cin, h, w, k, s, ho, wo int) {
 	}
 }
 
-// col2imNCHW adds col back into dx (the adjoint of im2colNCHW); dx is zeroed first.
+// col2imNCHW adds col into dx (the adjoint of im2colNCHW; dx = 0 before
+// gives the plain adjoint).
 func col2imNCHW(col, dx []float32, cin, h, w, k, s, ho, wo int) {
 	p := k / 2
 	hw := ho * wo
-	clear(dx[:cin*h*w])
 	for c := 0; c < cin; c++ {
 		xc := dx[c*h*w : (c+1)*h*w]
 		for kh := 0; kh < k; kh++ {
@@ -183,9 +196,7 @@ func col2imNCHW(col, dx []float32, cin, h, w, k, s, ho, wo int) {
 					dst := xc[iy*w : (iy+1)*w]
 					if s == 1 && len(src) > 0 {
 						dst = dst[lo+kw-p:][:len(src)]
-						for i, v := range src {
-							dst[i] += v
-						}
+						_ = kernels.Add(dst, src, dst) // lengths equal by construction
 						continue
 					}
 					for i, v := range src {

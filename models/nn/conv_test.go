@@ -37,11 +37,10 @@ func im2colRef(x, col []float32, cin, h, w, k, s, ho, wo int) {
 	}
 }
 
-// col2imRef is the plain per-element col2imNCHW: it adds col back into dx (the adjoint of im2colNCHW); dx is zeroed first.
+// col2imRef is the plain per-element col2imNCHW: it adds col into dx (the adjoint of im2colNCHW).
 func col2imRef(col, dx []float32, cin, h, w, k, s, ho, wo int) {
 	p := k / 2
 	hw := ho * wo
-	clear(dx[:cin*h*w])
 	for c := 0; c < cin; c++ {
 		xc := dx[c*h*w : (c+1)*h*w]
 		for kh := 0; kh < k; kh++ {
@@ -86,12 +85,25 @@ func TestConv2D_Im2col(t *testing.T) {
 				for i := range got {
 					got[i] = 9 // stale values must be overwritten
 				}
-				im2colNCHW(x, got, 3, h, w, k, s, ho, wo)
+				im2colNCHW(x, got, 3, h, w, k, s, ho, wo, false)
 				im2colRef(x, want, 3, h, w, k, s, ho, wo)
 				if !slices.Equal(got, want) {
 					t.Fatalf("im2col k=%d s=%d %dx%d differs", k, s, h, w)
 				}
+				// refilled with other pixels, the zeros left in place
+				for i := range x {
+					x[i] = float32(r.NormFloat64())
+				}
+				im2colNCHW(x, got, 3, h, w, k, s, ho, wo, true)
+				im2colRef(x, want, 3, h, w, k, s, ho, wo)
+				if !slices.Equal(got, want) {
+					t.Fatalf("im2col into a zeroed buffer k=%d s=%d %dx%d differs", k, s, h, w)
+				}
 				dgot, dwant := make([]float32, 3*h*w), make([]float32, 3*h*w)
+				for i := range dgot {
+					dgot[i] = float32(i % 5) // col2im adds to what is there
+					dwant[i] = dgot[i]
+				}
 				col2imNCHW(got, dgot, 3, h, w, k, s, ho, wo)
 				col2imRef(want, dwant, 3, h, w, k, s, ho, wo)
 				if !slices.Equal(dgot, dwant) {

@@ -37,11 +37,7 @@ func (n *GroupNorm) Forward(x *T) *T {
 			xi, yi, hi := x.Img(i), y.Img(i), n.xhat.Img(i)
 			for g := 0; g < n.G; g++ {
 				seg := xi[g*cpg*hw : (g+1)*cpg*hw]
-				var s, ss float64
-				for _, v := range seg {
-					s += float64(v)
-					ss += float64(v) * float64(v)
-				}
+				s, ss := sumSq(seg)
 				cnt := float64(len(seg))
 				mean := s / cnt
 				vr := math.Max(ss/cnt-mean*mean, 0)
@@ -102,4 +98,21 @@ func (n *GroupNorm) Backward(dy *T) *T {
 	sumInto(n.Gamma.G, n.gg)
 	sumInto(n.Beta.G, n.gb)
 	return dx
+}
+
+// sumSq returns the sum and the sum of squares of v in float64, four
+// partial sums each (one chain was bound by the add latency).
+func sumSq(v []float32) (s, ss float64) {
+	var s0, s1, s2, s3, q0, q1, q2, q3 float64
+	n4 := len(v) &^ 3
+	for i := 0; i < n4; i += 4 {
+		a, b, c, d := float64(v[i]), float64(v[i+1]), float64(v[i+2]), float64(v[i+3])
+		s0, s1, s2, s3 = s0+a, s1+b, s2+c, s3+d
+		q0, q1, q2, q3 = q0+a*a, q1+b*b, q2+c*c, q3+d*d
+	}
+	for _, x := range v[n4:] {
+		s0 += float64(x)
+		q0 += float64(x) * float64(x)
+	}
+	return (s0 + s1) + (s2 + s3), (q0 + q1) + (q2 + q3)
 }
