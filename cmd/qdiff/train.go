@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -25,8 +28,14 @@ func trainDiffusion(args []string) error {
 	fs.DurationVar(&cfg.CkptEvery, "ckpt-every", cfg.CkptEvery, "wall time between checkpoints")
 	fs.IntVar(&cfg.LogEvery, "log-every", cfg.LogEvery, "steps between progress lines")
 	fs.StringVar(&cfg.LossLog, "loss-log", "models/checkpoints/unet.loss.csv", "CSV of step,loss appended during training (empty: none)")
+	from := fs.String("from", "", "checkpoint to continue from when -ckpt does not exist yet (it is copied to -ckpt; the original stays as it is)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *from != "" {
+		if err := startFrom(*from, cfg.CkptPath); err != nil {
+			return err
+		}
 	}
 	data, err := mnistTrain()
 	if err != nil {
@@ -39,4 +48,30 @@ func trainDiffusion(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return tr.Run(ctx, os.Stdout)
+}
+
+// startFrom copies the checkpoint from to ckpt unless ckpt exists, so a run
+// can continue another one's state under a new name.
+func startFrom(from, ckpt string) error {
+	if ckpt == "" {
+		return errors.New("train-diffusion: -from needs -ckpt")
+	}
+	if _, err := os.Stat(ckpt); err == nil {
+		return nil // resuming the new run itself
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return fmt.Errorf("train-diffusion: -from: %w", err)
+	}
+	tmp := ckpt + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, ckpt); err != nil {
+		return err
+	}
+	fmt.Printf("train: %s starts from %s\n", ckpt, from)
+	return nil
 }
