@@ -12,24 +12,21 @@ func TestStartFrom(t *testing.T) {
 	if err := startFrom(from, ckpt); err == nil {
 		t.Fatal("a missing -from checkpoint was accepted")
 	}
-	if err := os.WriteFile(from, []byte("first run"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := startFrom(from, ckpt); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(ckpt); string(b) != "first run" {
-		t.Fatalf("copied %q", b)
-	}
-	// once the new run has its own checkpoint, -from leaves it alone
-	if err := os.WriteFile(ckpt, []byte("second run, step 9"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := startFrom(from, ckpt); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(ckpt); string(b) != "second run, step 9" {
-		t.Fatalf("resumed checkpoint overwritten: %q", b)
+	// the first call copies; once the new run has its own checkpoint,
+	// -from leaves it alone
+	for _, c := range []struct{ write, path, want string }{
+		{"first run", from, "first run"},
+		{"second run, step 9", ckpt, "second run, step 9"},
+	} {
+		if err := os.WriteFile(c.path, []byte(c.write), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := startFrom(from, ckpt); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(ckpt); string(b) != c.want {
+			t.Fatalf("after writing %q to %s: checkpoint holds %q", c.write, c.path, b)
+		}
 	}
 	if err := startFrom(from, ""); err == nil {
 		t.Fatal("-from without -ckpt was accepted")
