@@ -22,10 +22,18 @@
   }
   function say(msg) { statusLine.textContent = msg; }
 
-  // --- downloads: one row per file in flight, gone when it ends ---
+  // --- downloads: one row per file in flight, gone when it ends; shown only
+  // while a generation runs (a download that goes on after a failure or a
+  // cancel, the program's say, keeps its bytes for the next try unseen) ---
   const rows = new Map();
+  function clearDownloads() {
+    for (const r of rows.values()) r.li.remove();
+    rows.clear();
+    $('downloads').hidden = true;
+  }
   client.onDownload = (d) => {
     let row = rows.get(d.id);
+    if (!d.done && !state.running) return;
     if (d.done) {
       if (row) { row.li.remove(); rows.delete(d.id); }
       $('downloads').hidden = rows.size === 0;
@@ -345,6 +353,7 @@
       if (runId !== state.runId) return;
       client.stop();
       progress.value = 0;
+      clearDownloads();
       markUnfinished('not generated');
       say('');
       showError(`Generation failed: ${e.message}`);
@@ -371,9 +380,7 @@
     const done = state.cells.filter((c) => !c.dl.disabled).length;
     progress.value = 0;
     markUnfinished('canceled');
-    for (const r of rows.values()) r.li.remove();
-    rows.clear();
-    $('downloads').hidden = true;
+    clearDownloads();
     busy(false);
     showError('');
     say(`Canceled: ${done} of ${state.cells.length} images finished. Press Generate to start again.`);
