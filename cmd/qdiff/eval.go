@@ -91,6 +91,9 @@ func eval(args []string) error {
 		return err
 	}
 	sampler := fmt.Sprintf("DDIM %d (eta %g)", sf.steps, sf.eta)
+	if sf.spacing != 1 {
+		sampler = fmt.Sprintf("DDIM %d (eta %g, spacing power %g)", sf.steps, sf.eta, sf.spacing)
+	}
 	if sf.ddpm {
 		sampler = "DDPM 1000"
 	}

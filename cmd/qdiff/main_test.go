@@ -43,6 +43,8 @@ func TestCommands_BadFlags(t *testing.T) {
 		{"generate", []string{"-o", os.TempDir()}, "is a folder"},
 		{"quantize", []string{"-mu", "-Inf"}, "-mu -Inf"},
 		{"sample", []string{"-eta", "nan"}, "-eta NaN"},
+		{"sample", []string{"-spacing", "9"}, "-spacing 9 outside (0, 4]"},
+		{"eval", []string{"-spacing", "0"}, "-spacing 0 outside (0, 4]"},
 		{"train-binary", []string{"-lr", "NaN"}, "-lr NaN"},
 		{"prune", []string{"-sparsity", "0.5,NaN"}, "-sparsity"},
 		{"site", []string{"-o", "/nonexistent/dist"}, "/nonexistent"},

@@ -23,6 +23,7 @@ type sampleFlags struct {
 	guidance float64
 	ddpm     bool
 	seed     uint64
+	spacing  float64
 }
 
 func (s *sampleFlags) add(fs *flag.FlagSet) {
@@ -32,6 +33,7 @@ func (s *sampleFlags) add(fs *flag.FlagSet) {
 	fs.Float64Var(&s.guidance, "guidance", 3, "classifier-free guidance scale (1 = none)")
 	fs.BoolVar(&s.ddpm, "ddpm", false, "ancestral DDPM over all 1000 steps instead of DDIM")
 	fs.Uint64Var(&s.seed, "seed", 1, "noise seed")
+	fs.Float64Var(&s.spacing, "spacing", 1, "DDIM time-step spacing power: steps at (k/(steps-1))^p of 999 (1 uniform, as the page; 2 quadratic, more steps near t = 0)")
 }
 
 func (s *sampleFlags) options(progress bool) (unet.SampleOptions, error) {
@@ -41,7 +43,10 @@ func (s *sampleFlags) options(progress bool) (unet.SampleOptions, error) {
 	if s.guidance < 0 || s.guidance > 50 {
 		return unet.SampleOptions{}, fmt.Errorf("-guidance %v outside 0..50", s.guidance)
 	}
-	o := unet.SampleOptions{Steps: s.steps, Eta: s.eta, Guidance: s.guidance, DDPM: s.ddpm}
+	if !(s.spacing > 0 && s.spacing <= 4) {
+		return unet.SampleOptions{}, fmt.Errorf("-spacing %v outside (0, 4]", s.spacing)
+	}
+	o := unet.SampleOptions{Steps: s.steps, Eta: s.eta, Guidance: s.guidance, DDPM: s.ddpm, Spacing: s.spacing}
 	if progress {
 		t0 := time.Now()
 		o.Progress = func(i, n int, _ *nn.T) {

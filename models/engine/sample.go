@@ -41,6 +41,31 @@ func (s *Schedule) DDIMTimesteps(n int) []int {
 	return ts
 }
 
+// DDIMTimestepsPow returns the descending time steps of an n-step DDIM run
+// spaced as (k/(n-1))^p of T-1, k = n-1..0: p = 1 is DDIMTimesteps, p > 1
+// puts more steps near t = 0 (the DDIM paper's quadratic spacing at p = 2,
+// from T-1 down), p < 1 fewer. It fails when two steps would coincide or p
+// is not in (0, 4].
+func (s *Schedule) DDIMTimestepsPow(n int, p float64) ([]int, error) {
+	if !(p > 0 && p <= 4) {
+		return nil, fmt.Errorf("engine: DDIM spacing power %v outside (0, 4]", p)
+	}
+	if n < 1 || n > s.T {
+		return nil, fmt.Errorf("engine: %d DDIM steps, want 1..%d", n, s.T)
+	}
+	if p == 1 || n == 1 {
+		return s.DDIMTimesteps(n), nil
+	}
+	ts := make([]int, n)
+	for i := range n {
+		ts[i] = int(math.Round(math.Pow(float64(n-1-i)/float64(n-1), p) * float64(s.T-1)))
+		if i > 0 && ts[i] >= ts[i-1] {
+			return nil, fmt.Errorf("engine: %d DDIM steps at spacing power %v repeat time step %d", n, p, ts[i])
+		}
+	}
+	return ts, nil
+}
+
 // GuidedEps predicts the noise of x at t for label with classifier-free
 // guidance w (w == 1: the conditional prediction alone).
 // The two predictions share the time embedding and the input conv,

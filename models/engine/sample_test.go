@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -75,5 +76,56 @@ func TestProfileSteps(t *testing.T) {
 	}
 	if _, err := ProfileSteps(n, 0); err == nil {
 		t.Error("a profile of 0 steps accepted")
+	}
+}
+
+// TestSchedule_DDIMTimestepsPow checks the spaced DDIM time steps: power 1
+// is the uniform spacing, other powers descend strictly from T-1 to 0,
+// and bad powers, step counts and coinciding steps are refused.
+func TestSchedule_DDIMTimestepsPow(t *testing.T) {
+	s := DefaultSchedule()
+	for _, n := range []int{1, 2, 10, 19, 20, 21, 50, 1000} {
+		ts, err := s.DDIMTimestepsPow(n, 1)
+		if err != nil {
+			t.Fatalf("n %d: %v", n, err)
+		}
+		if got, want := fmt.Sprint(ts), fmt.Sprint(s.DDIMTimesteps(n)); got != want {
+			t.Errorf("n %d power 1: %s, want %s", n, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		n    int
+		p    float64
+		tail string // the last four steps
+	}{
+		{20, 2, "[25 11 3 0]"},
+		{20, 1.5, "[63 34 12 0]"},
+		{20, 0.8, "[228 165 95 0]"},
+		{10, 2, "[111 49 12 0]"},
+		{3, 2, "[999 250 0]"},
+	} {
+		ts, err := s.DDIMTimestepsPow(tc.n, tc.p)
+		if err != nil {
+			t.Fatalf("n %d power %v: %v", tc.n, tc.p, err)
+		}
+		if len(ts) != tc.n || ts[0] != 999 {
+			t.Fatalf("n %d power %v: %v", tc.n, tc.p, ts)
+		}
+		for i := 1; i < len(ts); i++ {
+			if ts[i] >= ts[i-1] {
+				t.Fatalf("n %d power %v: not descending: %v", tc.n, tc.p, ts)
+			}
+		}
+		if got := fmt.Sprint(ts[max(len(ts)-4, 0):]); got != tc.tail {
+			t.Errorf("n %d power %v: ends %s, want %s", tc.n, tc.p, got, tc.tail)
+		}
+	}
+	for _, tc := range []struct {
+		n int
+		p float64
+	}{{20, 0}, {20, -1}, {20, math.NaN()}, {20, math.Inf(1)}, {20, 4.5}, {0, 2}, {1001, 2}, {1000, 2}, {200, 4}} {
+		if ts, err := s.DDIMTimestepsPow(tc.n, tc.p); err == nil {
+			t.Errorf("n %d power %v accepted: %v", tc.n, tc.p, ts)
+		}
 	}
 }

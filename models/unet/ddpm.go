@@ -45,6 +45,10 @@ type SampleOptions struct {
 	Eta      float64 // DDIM eta: 0 deterministic, 1 DDPM-like
 	Guidance float64 // classifier-free guidance scale w: eps = eps_u + w (eps_c - eps_u); 1 = no guidance
 	DDPM     bool    // ancestral DDPM over all T steps
+	// Spacing is the power of the DDIM time-step spacing (see
+	// engine.Schedule.DDIMTimestepsPow); 0 means 1, the uniform spacing
+	// the engine and the page use.
+	Spacing float64
 	// Progress, if set, is called after each step with the step index,
 	// the number of steps and the current prediction of x0.
 	Progress func(step, steps int, x0 *nn.T)
@@ -71,7 +75,14 @@ func (s *Schedule) Sample(m EpsModel, size int, labels []int, classes int, o Sam
 		if o.Steps < 1 || o.Steps > s.T {
 			return nil, fmt.Errorf("sample: %d DDIM steps, want 1..%d", o.Steps, s.T)
 		}
-		ts = s.DDIMTimesteps(o.Steps)
+		p := o.Spacing
+		if p == 0 {
+			p = 1
+		}
+		var err error
+		if ts, err = (&engine.Schedule{T: s.T}).DDIMTimestepsPow(o.Steps, p); err != nil {
+			return nil, fmt.Errorf("sample: %w", err)
+		}
 	}
 	x := nn.NewT(b, 1, size, size)
 	for i := range x.D {

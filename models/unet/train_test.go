@@ -82,6 +82,12 @@ func TestSchedule_Sample(t *testing.T) {
 	if _, err := s.Sample(u, 8, []int{0}, 3, SampleOptions{Steps: 0}, rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("0 steps accepted")
 	}
+	if _, err := s.Sample(u, 8, []int{0}, 3, SampleOptions{Steps: 5, Spacing: 2}, rand.New(rand.NewPCG(1, 1))); err != nil {
+		t.Errorf("spacing 2: %v", err)
+	}
+	if _, err := s.Sample(u, 8, []int{0}, 3, SampleOptions{Steps: 1000, Spacing: 2}, rand.New(rand.NewPCG(1, 1))); err == nil {
+		t.Error("1000 steps at spacing 2 (repeated time steps) accepted")
+	}
 	if ts := s.DDIMTimesteps(4); ts[0] != 999 || ts[3] != 0 {
 		t.Errorf("DDIM steps %v", ts)
 	}
