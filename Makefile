@@ -16,7 +16,7 @@ export QDIFF_BUILD := $(BUILD)
 AXE_STAMP := $(BUILD)/npm/axe/.axe-core-$(AXE_VERSION)
 LIGHTHOUSE_STAMP := $(BUILD)/npm/lighthouse/.lighthouse-$(LIGHTHOUSE_VERSION)
 
-.PHONY: help qdiff loadtest demo site example axe lighthouse docs-images evaluate screenshots bench-browser profile-browser profile test test-native test-wasm vet templ templ-check bench train-diffusion train-long train-classifier train-binary quantize ablation clean
+.PHONY: help qdiff loadtest demo site example axe lighthouse docs-images evaluate screenshots bench-browser profile-browser profile test test-native test-wasm vet templ templ-check bench train-diffusion train-long train-longer train-classifier train-binary quantize ablation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -106,6 +106,9 @@ train-diffusion: ## train the FP U-Net on MNIST, resuming from models/checkpoint
 
 train-long: ## continue the finished 3,500-step U-Net run to 20,000 steps (peak lr 4e-4), resumable; log in models/checkpoints/unet-long.train.log
 	go run ./cmd/qdiff train-diffusion -steps 20000 -lr 4e-4 -from models/checkpoints/unet.ckpt.safetensors -ckpt models/checkpoints/unet-long.ckpt.safetensors -loss-log models/checkpoints/unet-long.loss.csv -log-every 100 | tee -a models/checkpoints/unet-long.train.log
+
+train-longer: ## continue the finished 20,000-step run (the zoo weights) to 40,000 steps (peak lr 2e-4), resumable; log in models/checkpoints/unet-longer.train.log
+	go run ./cmd/qdiff train-diffusion -steps 40000 -lr 2e-4 -from models/checkpoints/unet-long.ckpt.safetensors -ckpt models/checkpoints/unet-longer.ckpt.safetensors -loss-log models/checkpoints/unet-longer.loss.csv -log-every 100 | tee -a models/checkpoints/unet-longer.train.log
 
 train-classifier: ## train the FP MNIST classifier into models/zoo/
 	go run ./cmd/qdiff train-classifier
