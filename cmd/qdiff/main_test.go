@@ -42,6 +42,7 @@ func TestCommands_BadFlags(t *testing.T) {
 		{"generate", []string{"-raw", "/nonexistent/x.raw"}, "-raw"},
 		{"generate", []string{"-o", os.TempDir()}, "is a folder"},
 		{"quantize", []string{"-mu", "-Inf"}, "-mu -Inf"},
+		{"quantize", []string{"-prec", "w4a8", "-keep8", "in,nope", "-o", os.TempDir() + "/never.safetensors"}, `-keep8: ptq: no layer "nope"`},
 		{"sample", []string{"-eta", "nan"}, "-eta NaN"},
 		{"sample", []string{"-spacing", "9"}, "-spacing 9 outside (0, 4]"},
 		{"eval", []string{"-spacing", "0"}, "-spacing 0 outside (0, 4]"},

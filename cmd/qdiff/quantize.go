@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qdiff/qdiff/models/engine"
@@ -32,6 +33,7 @@ func quantize(args []string) error {
 	keep := fs.Int("keep", 32, "calibration inputs each layer's range search sees")
 	seed := fs.Uint64("seed", 1, "calibration seed")
 	out := fs.String("o", "", "output weights (default models/zoo/unet.<prec>.safetensors)")
+	keep8 := fs.String("keep8", "in,out", "w4a8: layers whose weights stay int8, comma-separated (empty: none)")
 	cache := fs.String("calib-cache", calibCacheDir(), "folder caching calibration sets by model and options (empty: none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -54,6 +56,14 @@ func quantize(args []string) error {
 	meta := map[string]string{"qdiff.source": *model}
 	net := fp
 	if prec != engine.FP32 {
+		cfg := ptq.PTQConfig{Prec: prec, Search: *search, Keep: *keep}
+		if prec == engine.W4A8 && *keep8 != "" {
+			cfg.Keep8 = strings.Split(*keep8, ",")
+			meta["qdiff.int8_layers"] = *keep8
+		}
+		if _, err := ptq.CheckConfig(fp, cfg); err != nil {
+			return fmt.Errorf("-keep8: %w", err)
+		}
 		t0 := time.Now()
 		s := unet.DefaultSchedule()
 		var inputs []ptq.CalibInput
@@ -91,7 +101,7 @@ func quantize(args []string) error {
 		if err != nil {
 			return err
 		}
-		if net, err = ptq.Quantize(fp, inputs, ptq.PTQConfig{Prec: prec, Search: *search, Keep: *keep}, os.Stderr); err != nil {
+		if net, err = ptq.Quantize(fp, inputs, cfg, os.Stderr); err != nil {
 			return err
 		}
 		method := "min-max"

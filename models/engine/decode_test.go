@@ -79,6 +79,9 @@ func TestDecode_Crafted(t *testing.T) {
 		{"zero attention scale", w8, setF32("mid.attn.qparams", 0.1, 0, 0.1, 0.1), "mid.attn.qparams[1] = 0"},
 		{"NaN attention scale", w8, setF32("mid.attn.qparams", 0.1, 0.1, 0.1, float32(math.NaN())), "NaN"},
 		{"fractional zero point", w8, setF32("in.act", 0.01, 3.5), "bad quantizer"},
+		{"a layer with 8- and 4-bit weights", w8, func(f *st.File) {
+			f.Tensors = append(f.Tensors, st.Tensor{Name: "in.q4", DType: "U8", Shape: []int{32, 16}, Data: make([]byte, 32*16)})
+		}, "in has both in.q4 and in.q8"},
 	} {
 		_, err := Decode(zooFile(t, c.file, c.edit))
 		switch {

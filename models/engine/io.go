@@ -229,7 +229,7 @@ func Decode(b []byte) (*Net, error) {
 		if err != nil {
 			return nil, err
 		}
-		if prec == W4A8 {
+		if _, has8 := f.Get(c.Name + ".q8"); prec == W4A8 && !has8 {
 			q := &kernels.Q4Matrix{N: c.Cout, K: c.K(), Scale: sc}
 			t, err := f.Want(c.Name+".q4", []int{c.Cout, q.KP() / 2}, "U8")
 			if err != nil {
@@ -242,6 +242,9 @@ func Decode(b []byte) (*Net, error) {
 			q4.Prepare()
 			c.Q4 = q4
 		} else {
+			if _, has4 := f.Get(c.Name + ".q4"); has4 {
+				return nil, fmt.Errorf("engine: %s has both %s.q4 and %s.q8 weights", c.Name, c.Name, c.Name)
+			}
 			t, err := f.Want(c.Name+".q8", []int{c.Cout, c.K()}, "I8")
 			if err != nil {
 				return nil, fmt.Errorf("engine: %w", err)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/qdiff/qdiff/models/unet/unettest"
@@ -34,10 +35,20 @@ func TestEngine_WasmStep(t *testing.T) {
 	var err error
 	fp := unettest.Random(t).ToEngine()
 	calib := randomInputs(4, 4)
-	for _, prec := range []engine.Precision{engine.W8A8, engine.W4A8, engine.FP32} {
+	for _, c := range []struct {
+		name  string
+		prec  engine.Precision
+		keep8 []string
+	}{
+		{"w8a8", engine.W8A8, nil},
+		{"w4a8", engine.W4A8, nil},
+		{"w4a8 with int8 in and out", engine.W4A8, []string{"in", "out"}},
+		{"fp32", engine.FP32, nil},
+	} {
+		prec := c.prec
 		n := fp
 		if prec != engine.FP32 {
-			if n, err = Quantize(fp, calib, PTQConfig{Prec: prec, Search: true, Keep: 1}, io.Discard); err != nil {
+			if n, err = Quantize(fp, calib, PTQConfig{Prec: prec, Search: true, Keep: 1, Keep8: c.keep8}, io.Discard); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -45,7 +56,7 @@ func TestEngine_WasmStep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(dir, prec.String()+".safetensors")
+		path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+".safetensors")
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -59,10 +70,10 @@ func TestEngine_WasmStep(t *testing.T) {
 		var out, errb bytes.Buffer
 		err = mod.Run(ctx, wazerotest.Config{Args: []string{"step", path, "7", "999", "949", "3", "2.5"}, Stdout: &out, Stderr: &errb})
 		if err != nil {
-			t.Fatalf("%v: guest: %v\n%s", prec, err, errb.String())
+			t.Fatalf("%s: guest: %v\n%s", c.name, err, errb.String())
 		}
 		if out.Len() != 4*len(want) {
-			t.Fatalf("%v: guest wrote %d bytes, want %d", prec, out.Len(), 4*len(want))
+			t.Fatalf("%s: guest wrote %d bytes, want %d", c.name, out.Len(), 4*len(want))
 		}
 		var worst float64
 		for i, v := range want {
@@ -70,12 +81,12 @@ func TestEngine_WasmStep(t *testing.T) {
 			d := math.Abs(float64(g-v)) / (1 + math.Abs(float64(v)))
 			worst = math.Max(worst, d)
 			if prec != engine.FP32 && g != v {
-				t.Fatalf("%v: value %d: wasm %v, native %v (must be bit-identical)", prec, i, g, v)
+				t.Fatalf("%s: value %d: wasm %v, native %v (must be bit-identical)", c.name, i, g, v)
 			}
 		}
 		if worst > fp32StepTol {
-			t.Errorf("%v: wasm and native differ by %g", prec, worst)
+			t.Errorf("%s: wasm and native differ by %g", c.name, worst)
 		}
-		t.Logf("%v: one guided DDIM step, max |wasm - native| / (1 + |native|) = %g", prec, worst)
+		t.Logf("%s: one guided DDIM step, max |wasm - native| / (1 + |native|) = %g", c.name, worst)
 	}
 }

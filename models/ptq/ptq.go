@@ -157,12 +157,16 @@ type PTQConfig struct {
 	// Keep is the number of calibration inputs whose activations each
 	// layer's search sees.
 	Keep int
+	// Keep8 names the layers of a W4A8 net whose weights stay int8
+	// (qdiff quantize keeps the first and last conv, "in" and "out").
+	Keep8 []string
 }
 
 // Quantize makes a quantized copy of the FP32 net n calibrated on calib.
 func Quantize(n *engine.Net, calib []CalibInput, cfg PTQConfig, log io.Writer) (*engine.Net, error) {
-	if cfg.Prec != engine.W8A8 && cfg.Prec != engine.W4A8 {
-		return nil, fmt.Errorf("ptq: precision %v is not a quantized one", cfg.Prec)
+	keep8, err := CheckConfig(n, cfg)
+	if err != nil {
+		return nil, err
 	}
 	if len(calib) == 0 {
 		return nil, fmt.Errorf("ptq: empty calibration set")
@@ -181,7 +185,11 @@ func Quantize(n *engine.Net, calib []CalibInput, cfg PTQConfig, log io.Writer) (
 	q := n.Clone()
 	q.Prec = cfg.Prec
 	for _, c := range q.Convs() {
-		if err := quantizeWeights(c, cfg.Prec); err != nil {
+		prec := cfg.Prec
+		if keep8[c.Name] {
+			prec = engine.W8A8
+		}
+		if err := quantizeWeights(c, prec); err != nil {
 			return nil, err
 		}
 		st := obs.stats[c.Name]
@@ -198,6 +206,30 @@ func Quantize(n *engine.Net, calib []CalibInput, cfg PTQConfig, log io.Writer) (
 	q.RoundParamsF16() // the file stores them as F16: evaluate what ships
 	fmt.Fprintf(log, "ptq: %v, %d calibration inputs, %d layers, search=%v, %s\n", cfg.Prec, len(calib), len(q.Convs()), cfg.Search, time.Since(t0).Round(time.Millisecond))
 	return q, nil
+}
+
+// CheckConfig checks cfg against the net n before any calibration work:
+// a quantized precision, and Keep8 naming layers of n in a W4A8 net. It
+// returns the set of Keep8's layers.
+func CheckConfig(n *engine.Net, cfg PTQConfig) (map[string]bool, error) {
+	if cfg.Prec != engine.W8A8 && cfg.Prec != engine.W4A8 {
+		return nil, fmt.Errorf("ptq: precision %v is not a quantized one", cfg.Prec)
+	}
+	if len(cfg.Keep8) > 0 && cfg.Prec != engine.W4A8 {
+		return nil, fmt.Errorf("ptq: int8 layers kept in a %v net (only W4A8 has 4-bit layers)", cfg.Prec)
+	}
+	names := map[string]bool{}
+	for _, c := range n.Convs() {
+		names[c.Name] = true
+	}
+	keep := map[string]bool{}
+	for _, k := range cfg.Keep8 {
+		if !names[k] {
+			return nil, fmt.Errorf("ptq: no layer %q to keep at 8 bits", k)
+		}
+		keep[k] = true
+	}
+	return keep, nil
 }
 
 // actStats are running min/max and a sample of whole inputs [h, w, c] of

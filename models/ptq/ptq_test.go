@@ -138,3 +138,57 @@ func TestEngine_EncodeDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantize_Keep8 keeps the first and last conv of a W4A8 net at int8
+// weights: those layers carry Q8 weights, the rest Q4, the file holds
+// in.q8 and out.q8 and decodes to the same predictions; Keep8 outside
+// W4A8 or naming no layer is refused.
+func TestQuantize_Keep8(t *testing.T) {
+	fp := unettest.Random(t).ToEngine()
+	calib := randomInputs(2, 5)
+	q, err := Quantize(fp, calib, PTQConfig{Prec: engine.W4A8, Keep: 1, Keep8: []string{"in", "out"}}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range q.Convs() {
+		int8Layer := c.Name == "in" || c.Name == "out"
+		if (c.Q8 != nil) != int8Layer || (c.Q4 != nil) == int8Layer {
+			t.Errorf("%s: Q8 %v, Q4 %v", c.Name, c.Q8 != nil, c.Q4 != nil)
+		}
+	}
+	b, err := q.Encode(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"in.q8": true, "out.q8": true, "in.q4": false, "down0.conv1.q4": true, "down0.conv1.q8": false} {
+		if _, ok := f.Get(name); ok != want {
+			t.Errorf("tensor %s in the file: %v, want %v", name, ok, want)
+		}
+	}
+	m, err := engine.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := calib[1]
+	want, _ := q.Forward(x.X, float64(x.T), x.Label)
+	got, err := m.Forward(x.X, float64(x.T), x.Label)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Error("predictions changed in the round trip")
+	}
+	for _, cfg := range []PTQConfig{
+		{Prec: engine.W8A8, Keep8: []string{"in"}},
+		{Prec: engine.W4A8, Keep8: []string{"nope"}},
+		{Prec: engine.W4A8, Keep8: []string{""}},
+	} {
+		if _, err := Quantize(fp, calib, cfg, io.Discard); err == nil {
+			t.Errorf("%v with Keep8 %q accepted", cfg.Prec, cfg.Keep8)
+		}
+	}
+}
