@@ -149,6 +149,9 @@ func (tr *Trainer) TrainStep() (float64, error) {
 func (tr *Trainer) Run(ctx context.Context, log io.Writer) error {
 	var lossLog *os.File
 	if tr.Cfg.LossLog != "" {
+		if err := trimLossLog(tr.Cfg.LossLog, tr.Step); err != nil {
+			return err
+		}
 		f, err := os.OpenFile(tr.Cfg.LossLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 		if err != nil {
 			return err
