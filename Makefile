@@ -130,11 +130,18 @@ EVAL_N ?= 200
 EVAL_N_DDPM ?= 10
 CALIB_N ?= 1024
 
-evaluate: ## after training: EMA export, quantization, sample grid, loss plot, ablation tables into models/zoo/
-	go run ./cmd/qdiff export-unet -o models/zoo/unet.fp32.safetensors
+# The checkpoint the zoo U-Net is exported from (the 20,000-step run's;
+# the first run's unet.ckpt would bring back its 3,500-step weights), and
+# the loss logs of the runs that led to it, oldest first.
+UNET_CKPT ?= models/checkpoints/unet-long.ckpt.safetensors
+UNET_LOSS ?= models/checkpoints/unet.loss.csv models/checkpoints/unet-long.loss.csv
+
+evaluate: ## after training: EMA export of UNET_CKPT, quantization, sample grid, loss plot, ablation tables into models/zoo/
+	go run ./cmd/qdiff export-unet -ckpt $(UNET_CKPT) -o models/zoo/unet.fp32.safetensors
 	$(MAKE) quantize CALIB_N=$(CALIB_N)
-	go run ./cmd/qdiff sample -model models/zoo/unet.fp32.safetensors -steps 50 -guidance 3 -seed 1 -o models/zoo/unet.samples.png
-	go run ./cmd/qdiff plot-loss -o models/zoo/unet.loss.png
+	go run ./cmd/qdiff sample -model models/zoo/unet.fp32.safetensors -steps 50 -per-class 10 -guidance 3 -seed 1 -o models/zoo/unet.samples.png
+	mkdir -p $(BUILD) && cat $(UNET_LOSS) > $(BUILD)/unet.loss.csv
+	go run ./cmd/qdiff plot-loss -csv $(BUILD)/unet.loss.csv -o models/zoo/unet.loss.png
 	go run ./cmd/qdiff ablation -calib-n $(CALIB_N) -n $(EVAL_N) -steps 20 -n-ddpm 0 | tee models/zoo/unet.ablation.md
 	go run ./cmd/qdiff ablation -calib-n $(CALIB_N) -n $(EVAL_N) -steps 50 -n-ddpm 0 -only FP32 | tail -n +3 | tee -a models/zoo/unet.ablation.md
 	go run ./cmd/qdiff ablation -calib-n $(CALIB_N) -n $(EVAL_N) -steps 50 -n-ddpm 0 -only PTQ4DM | tail -n +3 | tee -a models/zoo/unet.ablation.md
