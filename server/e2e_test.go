@@ -194,14 +194,7 @@ func TestE2E_GenerateMatchesWazero(t *testing.T) {
 			t.Errorf("image %d: digit %d, want %d", i, r.Digit, engine.RandomDigit(uint64(11+i)))
 		}
 		want := wasmBytes[i]
-		if len(r.Pixels) != len(want) {
-			t.Fatalf("image %d: %d pixels", i, len(r.Pixels))
-		}
-		for p := range want {
-			if byte(r.Pixels[p]) != want[p] {
-				t.Fatalf("image %d pixel %d: browser %d, wazero %d", i, p, r.Pixels[p], want[p])
-			}
-		}
+		samePixels(t, i, r, want)
 		if nl, _, err := bk.Predict(want); err != nil || r.Label == nil || *r.Label != nl {
 			t.Errorf("image %d: page label %v, native binary network %d (%v)", i, r.Label, nl, err)
 		}
@@ -210,6 +203,20 @@ func TestE2E_GenerateMatchesWazero(t *testing.T) {
 		t.Errorf("console errors: %v", errs)
 	}
 	t.Logf("3 W8A8 images byte-identical between Chromium and wazero; %v", done)
+}
+
+// samePixels fails the test unless image i of the page has exactly the
+// bytes want.
+func samePixels(t *testing.T, i int, r pageResult, want []byte) {
+	t.Helper()
+	if len(r.Pixels) != len(want) {
+		t.Fatalf("image %d: %d pixels", i, len(r.Pixels))
+	}
+	for p := range want {
+		if byte(r.Pixels[p]) != want[p] {
+			t.Fatalf("image %d pixel %d: browser %d, wazero %d", i, p, r.Pixels[p], want[p])
+		}
+	}
 }
 
 // wazeroGenerate runs the wasip1 SIMD engine guest under wazero.

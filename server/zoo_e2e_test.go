@@ -53,14 +53,7 @@ func TestE2E_ZooW4A8MatchesWazero(t *testing.T) {
 		t.Fatalf("%d results, want %d", len(res), len(want))
 	}
 	for i, r := range res {
-		if len(r.Pixels) != len(want[i]) {
-			t.Fatalf("image %d: %d pixels", i, len(r.Pixels))
-		}
-		for p := range want[i] {
-			if byte(r.Pixels[p]) != want[i][p] {
-				t.Fatalf("image %d pixel %d: browser %d, wazero %d", i, p, r.Pixels[p], want[i][p])
-			}
-		}
+		samePixels(t, i, r, want[i])
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)

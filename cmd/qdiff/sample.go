@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/qdiff/qdiff/models/engine"
 	"github.com/qdiff/qdiff/models/nn"
 	"github.com/qdiff/qdiff/models/plot"
 	"github.com/qdiff/qdiff/models/unet"
@@ -43,8 +44,11 @@ func (s *sampleFlags) options(progress bool) (unet.SampleOptions, error) {
 	if s.guidance < 0 || s.guidance > 50 {
 		return unet.SampleOptions{}, fmt.Errorf("-guidance %v outside 0..50", s.guidance)
 	}
-	if !(s.spacing > 0 && s.spacing <= 4) {
-		return unet.SampleOptions{}, fmt.Errorf("-spacing %v outside (0, 4]", s.spacing)
+	if !s.ddpm {
+		// the sampler's own check, before any model is loaded
+		if _, err := engine.DefaultSchedule().DDIMTimestepsPow(s.steps, s.spacing); err != nil {
+			return unet.SampleOptions{}, fmt.Errorf("-spacing %v: %w", s.spacing, err)
+		}
 	}
 	o := unet.SampleOptions{Steps: s.steps, Eta: s.eta, Guidance: s.guidance, DDPM: s.ddpm, Spacing: s.spacing}
 	if progress {
